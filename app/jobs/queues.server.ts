@@ -1,0 +1,113 @@
+import { Queue, type JobsOptions } from "bullmq";
+import type { Redis } from "ioredis";
+import { env } from "~/env.server";
+import { createRedis } from "~/redis.server";
+import { SHOP_FAIRNESS, jobPayloads, jobPriority, jobQueue, type JobName, type JobPayload, type QueueName } from "~/jobs/definitions";
+
+const defaultJobOptions: JobsOptions = {
+  attempts: 5,
+  backoff: { type: "exponential", delay: 1_000 },
+  removeOnComplete: { age: 3_600, count: 1_000 },
+  removeOnFail: { age: 7 * 24 * 3_600 },
+};
+
+let connection: Redis | undefined;
+const queues = new Map<QueueName, Queue>();
+
+export function getQueue(name: QueueName): Queue {
+  let queue = queues.get(name);
+  if (!queue) {
+    connection ??= createRedis(env().REDIS_URL, "producer");
+    queue = new Queue(name, { connection, prefix: env().QUEUE_PREFIX, defaultJobOptions });
+    queue.on("error", () => {});
+    queues.set(name, queue);
+  }
+  return queue;
+}
+
+/**
+ * Validates and enqueues a job; rejects at once when Redis is unreachable (callers keep their own record).
+ * The priority comes from `jobPriority`, pushed back while the job's shop floods its queue.
+ */
+export async function enqueue<N extends JobName>(
+  name: N,
+  payload: JobPayload<N>,
+  options: JobsOptions = {},
+  fairness: { shop?: string } = {},
+): Promise<void> {
+  const data = jobPayloads[name].parse(payload);
+  const queueName = jobQueue[name];
+  const queue = getQueue(queueName);
+  await producerReady(1_500);
+  const shop = fairness.shop ?? (data as { shop?: string }).shop;
+  const base = jobPriority[name];
+  // BullMQ can wait on a connection that never comes; a producer must fail fast instead.
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("Redis did not accept the job within 2 s")), 2_000);
+  });
+  try {
+    const add = async () => {
+      const priority = options.priority ?? (base === undefined ? undefined : base + (shop ? await shopPenalty(queueName, shop) : 0));
+      await queue.add(name, data, priority === undefined ? options : { ...options, priority });
+    };
+    await Promise.race([add(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Enqueues a recorded webhook delivery; the job id makes a redelivery that arrives while it is queued a no-op. */
+export async function enqueueDelivery({ shop, deliveryId }: { shop: string; deliveryId: string }): Promise<void> {
+  // Shopify does not order deliveries: a refund can arrive before its order. Eight attempts back off
+  // for about two minutes in all, long enough for the order (or a crashed worker's lock) to come.
+  await enqueue("process-webhook", { deliveryId, shop }, { jobId: `wh-${deliveryId}`, attempts: 8 }, { shop });
+}
+
+/** How far the shop's next job in this queue is pushed back: one step per `burst` jobs in the current window. */
+async function shopPenalty(queueName: QueueName, shop: string): Promise<number> {
+  const window = Math.floor(Date.now() / SHOP_FAIRNESS.windowMs);
+  const key = `${env().QUEUE_PREFIX}:fair:${queueName}:${shop}:${window}`;
+  const result = await connection!.multi().incr(key).pexpire(key, SHOP_FAIRNESS.windowMs * 2).exec();
+  const count = Number(result?.[0]?.[1] ?? 1);
+  return Math.min(SHOP_FAIRNESS.maxPenalty, Math.floor((count - 1) / SHOP_FAIRNESS.burst));
+}
+
+/** Resolves once the producer connection is up; rejects after `ms` (e.g. Redis down at start-up). */
+async function producerReady(ms: number): Promise<void> {
+  const redis = connection!;
+  if (redis.status === "ready") return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off("ready", onReady);
+      reject(new Error(`Redis is unreachable (connection ${redis.status})`));
+    }, ms);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    redis.once("ready", onReady);
+  });
+}
+
+export async function closeQueues(): Promise<void> {
+  await Promise.all([...queues.values()].map((q) => q.close()));
+  queues.clear();
+  connection?.disconnect();
+  connection = undefined;
+}
+
+/** Per-shop schedulers are named `<shop>--<job>`; removing them stops the shop's recurring work. */
+export function shopSchedulerId(shop: string, job: JobName): string {
+  return `${shop}--${job}`;
+}
+
+export async function stopShopJobs({ shop }: { shop: string }) {
+  for (const queueName of new Set(Object.values(jobQueue))) {
+    const queue = getQueue(queueName);
+    const schedulers = await queue.getJobSchedulers(0, -1);
+    for (const scheduler of schedulers) {
+      if (scheduler.key.startsWith(`${shop}--`)) await queue.removeJobScheduler(scheduler.key);
+    }
+  }
+}

@@ -1,0 +1,11 @@
+export * from "~/lib/segments/ast";
+export * from "~/lib/segments/attributes";
+export { checkRule } from "~/lib/segments/checker";
+export { compileRule } from "~/lib/segments/compiler";
+export { isValidTimeZone, type RuleClock } from "~/lib/segments/dates";
+export { createRuleMatcher, evaluateRule, type SegmentCustomer } from "~/lib/segments/evaluator";
+export { describeRule, formatRule, ruleFromConditions, type BuilderCondition } from "~/lib/segments/format";
+export { parseRule, type ParseResult } from "~/lib/segments/rule";
+export { decodeListColumn, encodeListColumn } from "~/lib/segments/values";
+export { assessCustomers, orderProbabilityWithin, typicalOrderGapDays, type CustomerOutlook, type OutlookOptions, type PurchaseSummary } from "~/lib/segments/lifecycle";
+export { quintileScores, rfmGroupFor, scoreRfm, type RfmInput, type RfmResult } from "~/lib/segments/rfm";

@@ -1,0 +1,107 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { env } from "~/env.server";
+import { addLogContext } from "~/logger.server";
+import { BODY_LIMITS, BodyTooLargeError, payloadTooLarge, readBodyWithin } from "~/services/body-limit.server";
+
+// The webhook and JSON app-proxy endpoints check Shopify's signatures here instead of through
+// `authenticate.webhook` / `authenticate.public.appProxy`: those also load the shop's offline session
+// from the database on every request, to build an Admin client these endpoints never use, and that
+// lookup was the largest single cost of both hot paths (docs/decisions/095-hot-path-verification.md).
+// The checks are the ones the library makes: same headers, same message, constant-time comparison.
+
+/** Seconds an app-proxy timestamp may differ from our clock (Shopify's library allows the same 90 s). */
+export const PROXY_TIMESTAMP_TOLERANCE_S = 90;
+
+/** Constant-time comparison of the encoded digests, as the library's safeCompare does. */
+function sameDigest(expected: string, received: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(received);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export interface VerifiedWebhook {
+  shop: string;
+  webhookId: string;
+  apiVersion: string;
+  eventId: string | null;
+  /** As the library stores it: "orders/create" becomes "ORDERS_CREATE". */
+  topic: string;
+  /** The exact bytes Shopify signed, already checked to be a JSON document. */
+  rawBody: string;
+}
+
+/**
+ * Verifies a webhook delivery: POST only (405), body within the limit (413, before any HMAC work),
+ * a body and HMAC header (400), HMAC-SHA256 of the raw body (401), then the other headers Shopify
+ * always sends and a JSON body (400).
+ */
+export async function verifyWebhook(request: Request): Promise<VerifiedWebhook> {
+  if (request.method !== "POST") throw new Response(undefined, { status: 405, statusText: "Method not allowed", headers: { Allow: "POST" } });
+  let bytes: Uint8Array;
+  try {
+    bytes = await readBodyWithin(request, BODY_LIMITS.webhook);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw payloadTooLarge(BODY_LIMITS.webhook);
+    throw error;
+  }
+  const header = (name: string) => request.headers.get(name);
+  const hmac = header("x-shopify-hmac-sha256");
+  const shop = header("x-shopify-shop-domain");
+  const topic = header("x-shopify-topic");
+  const apiVersion = header("x-shopify-api-version");
+  const webhookId = header("x-shopify-webhook-id");
+  const badRequest = () => new Response(undefined, { status: 400, statusText: "Bad Request" });
+  if (bytes.byteLength === 0 || !hmac) throw badRequest();
+  const expected = createHmac("sha256", env().SHOPIFY_API_SECRET).update(bytes).digest("base64");
+  if (!sameDigest(expected, hmac)) throw new Response(undefined, { status: 401, statusText: "Unauthorized" });
+  if (!shop || !topic || !apiVersion || !webhookId) throw badRequest();
+  const rawBody = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+  try {
+    JSON.parse(rawBody);
+  } catch {
+    throw badRequest();
+  }
+  addLogContext({ shop });
+  return { shop, topic: topic.toUpperCase().replace(/\/|\./g, "_"), webhookId, apiVersion, eventId: header("x-shopify-event-id"), rawBody };
+}
+
+/** The string Shopify signs for an app-proxy request: sorted `key=value` pairs, repeated values joined by ",". */
+function proxyMessage(params: URLSearchParams): string {
+  const grouped = new Map<string, string[]>();
+  for (const [key, value] of params) {
+    if (key === "signature") continue;
+    const values = grouped.get(key);
+    if (values) values.push(value);
+    else grouped.set(key, [value]);
+  }
+  return [...grouped].map(([key, values]) => `${key}=${values.join(",")}`).sort().join("");
+}
+
+export interface VerifiedProxyRequest {
+  shop: string;
+  url: URL;
+}
+
+/**
+ * Verifies an app-proxy request: exactly one `signature`, `shop` and `timestamp`, the timestamp within
+ * PROXY_TIMESTAMP_TOLERANCE_S of now (a captured URL can't be replayed later), and the hex
+ * HMAC-SHA256 of the sorted parameters. Anything else is refused with 400, as Shopify's helper does.
+ */
+export function verifyAppProxy(request: Request, nowMs = Date.now()): VerifiedProxyRequest {
+  const url = new URL(request.url);
+  const params = url.searchParams;
+  const refuse = () => new Response(undefined, { status: 400, statusText: "Bad Request" });
+  const single = (name: string) => {
+    const values = params.getAll(name);
+    return values.length === 1 ? values[0] : null;
+  };
+  const signature = single("signature");
+  const shop = single("shop");
+  const timestamp = single("timestamp");
+  if (!signature || !shop || !timestamp || !/^[0-9a-f]{64}$/.test(signature)) throw refuse();
+  if (!/^\d{1,12}$/.test(timestamp) || Math.abs(nowMs / 1000 - Number(timestamp)) > PROXY_TIMESTAMP_TOLERANCE_S) throw refuse();
+  const expected = createHmac("sha256", env().SHOPIFY_API_SECRET).update(proxyMessage(params)).digest("hex");
+  if (!sameDigest(expected, signature)) throw refuse();
+  addLogContext({ shop });
+  return { shop, url };
+}

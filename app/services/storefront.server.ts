@@ -1,0 +1,597 @@
+import { createHash, randomUUID } from "node:crypto";
+import { Redis as IORedis, type Redis } from "ioredis";
+import prisma from "~/db.server";
+import { env } from "~/env.server";
+import { logger, getErrorMessage } from "~/logger.server";
+import { explainPersonalisation } from "~/lib/ethics/explain";
+import { personalBlockAllowance } from "~/lib/ethics/frequency-cap";
+import type { EthicsSettings } from "~/lib/ethics/settings";
+import { assignArm, assignmentUnitId, HOLDOUT_ARM, type ArmSpec } from "~/lib/experiments/assignment";
+import { readShopSettings } from "~/lib/settings/shop-settings";
+import {
+  describeIssues,
+  eventsBodySchema,
+  firstValues,
+  notInterestedBodySchema,
+  recommendationsQuerySchema,
+  type RecommendationsQuery,
+  type StorefrontStrategy,
+} from "~/lib/storefront/params";
+import { rateDecision, rateWindow } from "~/lib/storefront/rate-limit";
+import { TtlCache } from "~/lib/storefront/ttl-cache";
+import {
+  interleaveLists,
+  listPlan,
+  mergeRanked,
+  personalVerdict,
+  toResponseItem,
+  type ListRef,
+  type PersonalVerdict,
+  type ResponseItem,
+} from "~/lib/storefront/response";
+import { customerKey, getShopperPreferences, setPersonalisationOff, addNotInterested, visitorKey } from "~/models/shopper-preferences.server";
+import { incrementAnonymousCounts, recordEvents, type EventRow } from "~/models/events.server";
+import { BODY_LIMITS, BodyTooLargeError, readBodyWithin } from "~/services/body-limit.server";
+
+/** Largest accepted events/not-interested body, in bytes. */
+export const MAX_BODY_BYTES = BODY_LIMITS.proxy;
+/** Event beacons a visitor (or, anonymously, a client address) may send per minute. */
+export const EVENTS_PER_MINUTE = 60;
+/** Event beacons a whole shop may send per minute before the app sheds load. */
+export const SHOP_EVENTS_PER_MINUTE = 20_000;
+const MINUTE_MS = 60_000;
+const WEEK_MS = 7 * 86_400_000;
+const CONTEXT_TTL_MS = 5_000;
+const RESPONSE_TTL_MS = 30_000;
+const RESPONSE_CACHE_MAX = 5_000;
+/** Experiment id used for the default holdout when the shop runs no experiment on a surface. */
+export const DEFAULT_EXPERIMENT_ID = "default-holdout";
+const DEFAULT_ARMS: ArmSpec[] = [{ key: "personal", weight: 1 }];
+/** Arm reported when there is no consented identifier to assign on. */
+export const UNASSIGNED_ARM = "none";
+
+export type ProxyReply = { status: number; body: string | null; headers: Record<string, string> };
+
+const jsonReply = (status: number, value: unknown, headers: Record<string, string> = {}): ProxyReply => ({
+  status,
+  body: JSON.stringify(value),
+  headers: { "Content-Type": "application/json; charset=utf-8", ...headers },
+});
+
+/* ---------- shop context (settings, live version, experiments), cached briefly ---------- */
+
+type RunningExperiment = { id: string; surface: string; arms: ArmSpec[]; holdoutPct: number; rolloutPct: number };
+type ShopContext = { currency: string; version: number; ethics: EthicsSettings; experiments: RunningExperiment[]; loadedAt: number };
+const contexts = new Map<string, ShopContext>();
+
+const contextLoads = new Map<string, Promise<ShopContext | null>>();
+
+async function shopContext(shop: string, nowMs: number): Promise<ShopContext | null> {
+  const cached = contexts.get(shop);
+  if (cached && nowMs - cached.loadedAt < CONTEXT_TTL_MS) return cached;
+  // One load per shop at a time: every storefront request of the shop misses together when it expires.
+  let pending = contextLoads.get(shop);
+  if (!pending) {
+    pending = loadShopContext(shop, nowMs).finally(() => contextLoads.delete(shop));
+    contextLoads.set(shop, pending);
+  }
+  return pending;
+}
+
+async function loadShopContext(shop: string, nowMs: number): Promise<ShopContext | null> {
+  const [row, experiments] = await Promise.all([
+    prisma.shop.findUnique({ where: { domain: shop }, select: { currency: true, liveRecVersion: true, settings: true, installState: true } }),
+    prisma.experiment.findMany({ where: { shop, status: "running" }, select: { id: true, surface: true, arms: true, holdoutPct: true, rolloutPct: true } }),
+  ]);
+  if (!row || row.installState !== "installed") return null;
+  const context: ShopContext = {
+    currency: row.currency,
+    version: row.liveRecVersion,
+    ethics: readShopSettings(row.settings).ethics,
+    experiments: experiments.flatMap((e) => {
+      const arms = Array.isArray(e.arms) ? (e.arms as { key?: unknown; weight?: unknown }[]) : [];
+      const specs = arms
+        .filter((a) => typeof a.key === "string" && a.key !== HOLDOUT_ARM)
+        .map((a) => ({ key: a.key as string, weight: typeof a.weight === "number" && a.weight > 0 ? a.weight : 1 }));
+      return specs.length ? [{ id: e.id, surface: e.surface, arms: specs, holdoutPct: e.holdoutPct, rolloutPct: e.rolloutPct }] : [];
+    }),
+    loadedAt: nowMs,
+  };
+  contexts.set(shop, context);
+  return context;
+}
+
+/** Forgets cached shop context and responses (tests, and after settings change in this process). */
+export function clearStorefrontCaches(): void {
+  contexts.clear();
+  responses.clear();
+  fallbackBestsellers.clear();
+  cards.clear();
+}
+
+/* ---------- Redis: frequency cap and rate limits ---------- */
+
+let redis: Redis | undefined;
+function getRedis(): Redis {
+  // Unlike the queue producer, queue commands while connecting (the first storefront request must
+  // not fail the cap check), but never wait long: a storefront request can't hang on Redis.
+  if (!redis) {
+    redis = new IORedis(env().REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: 500, enableOfflineQueue: true });
+    redis.on("error", () => {});
+  }
+  return redis;
+}
+const redisKey = (...parts: string[]) => `${env().QUEUE_PREFIX}:sf:${parts.join(":")}`;
+
+/** Closes the storefront's Redis connection (tests, shutdown). */
+export async function closeStorefrontRedis(): Promise<void> {
+  const r = redis;
+  redis = undefined;
+  if (r) await r.quit().catch(() => r.disconnect());
+}
+
+async function recentPersonalOffers(shop: string, shopperKey: string, nowMs: number): Promise<number[] | null> {
+  try {
+    const members = await getRedis().zrangebyscore(redisKey("cap", shop, shopperKey), nowMs - WEEK_MS, "+inf");
+    return members.map((m) => Number(m.split("-")[0]));
+  } catch (error) {
+    // Without the counter the cap can't be honoured, so the shopper gets non-personal lists.
+    logger.warn({ shop, err: getErrorMessage(error) }, "frequency cap unavailable");
+    return null;
+  }
+}
+
+async function notePersonalOffer(shop: string, shopperKey: string, nowMs: number): Promise<void> {
+  const key = redisKey("cap", shop, shopperKey);
+  try {
+    await getRedis()
+      .multi()
+      .zadd(key, nowMs, `${nowMs}-${randomUUID().slice(0, 8)}`)
+      .zremrangebyscore(key, "-inf", nowMs - WEEK_MS)
+      .pexpire(key, WEEK_MS + MINUTE_MS)
+      .exec();
+  } catch (error) {
+    logger.warn({ shop, err: getErrorMessage(error) }, "frequency cap not recorded");
+  }
+}
+
+async function countInWindow(key: string, nowMs: number): Promise<number> {
+  const windowKey = `${key}:${rateWindow(nowMs, MINUTE_MS)}`;
+  const result = await getRedis().multi().incr(windowKey).pexpire(windowKey, 2 * MINUTE_MS).exec();
+  return Number(result?.[0]?.[1] ?? 0);
+}
+
+/** Fixed-window limits per shop+shopper and per shop; fails open when Redis is down (events are best effort). */
+async function rateLimit(shop: string, clientKey: string, nowMs: number): Promise<ProxyReply | null> {
+  try {
+    const [mine, shopTotal] = await Promise.all([countInWindow(redisKey("rl", shop, clientKey), nowMs), countInWindow(redisKey("rl", shop), nowMs)]);
+    for (const [count, limit, who] of [
+      [mine, EVENTS_PER_MINUTE, "this shopper"],
+      [shopTotal, SHOP_EVENTS_PER_MINUTE, "this shop"],
+    ] as const) {
+      const decision = rateDecision({ count, limit, nowMs, windowMs: MINUTE_MS });
+      if (!decision.allowed) {
+        return jsonReply(
+          429,
+          { error: `Too many event batches from ${who}: at most ${limit} a minute. Try again in ${decision.retryAfterSeconds} s.` },
+          { "Retry-After": String(decision.retryAfterSeconds) },
+        );
+      }
+    }
+  } catch (error) {
+    logger.warn({ shop, err: getErrorMessage(error) }, "rate limiter unavailable");
+  }
+  return null;
+}
+
+/* ---------- recommendations ---------- */
+
+type StoredItem = { productId: string; score?: number; reason?: string; source?: string };
+type Candidate = { productId: string; reason: string; source: string; personal: boolean };
+
+async function readLists(shop: string, version: number, refs: ListRef[]): Promise<Map<string, StoredItem[]>> {
+  const out = new Map<string, StoredItem[]>();
+  if (refs.length === 0) return out;
+  const rows = await prisma.recList.findMany({
+    where: { shop, version, OR: refs.map((r) => ({ kind: r.kind, subjectId: r.subjectId })) },
+    select: { kind: true, subjectId: true, items: true },
+  });
+  for (const row of rows) {
+    const items = Array.isArray(row.items) ? (row.items as StoredItem[]) : [];
+    out.set(`${row.kind}\u0000${row.subjectId}`, items.filter((i) => i && typeof i.productId === "string"));
+  }
+  return out;
+}
+
+const FALLBACK_TTL_MS = 10 * 60_000;
+const fallbackBestsellers = new Map<string, { items: Candidate[]; loadedAt: number }>();
+
+/** Best-selling products by units over all stored orders, cached per shop; used only when no RecList exists. */
+async function bestsellersFromOrders(shop: string, nowMs: number): Promise<Candidate[]> {
+  const cached = fallbackBestsellers.get(shop);
+  if (cached && nowMs - cached.loadedAt < FALLBACK_TTL_MS) return cached.items;
+  const rows = await prisma.orderLine.groupBy({
+    by: ["productId"],
+    where: { shop, productId: { not: null } },
+    _sum: { quantity: true },
+    orderBy: { _sum: { quantity: "desc" } },
+    take: 60,
+  });
+  const items = rows.map((r) => ({ productId: r.productId!, reason: "Popular in this shop", source: "bestseller", personal: false }));
+  fallbackBestsellers.set(shop, { items, loadedAt: nowMs });
+  return items;
+}
+
+/** Candidates in plan order; consecutive bought-together lists are interleaved so every anchor contributes. */
+function candidatesFrom(plan: ListRef[], lists: Map<string, StoredItem[]>): Candidate[][] {
+  const groups: Candidate[][] = [];
+  let fbt: Candidate[][] = [];
+  const flushFbt = () => {
+    if (fbt.length) groups.push(interleaveLists(fbt));
+    fbt = [];
+  };
+  for (const ref of plan) {
+    const items = (lists.get(`${ref.kind}\u0000${ref.subjectId}`) ?? []).map((i) => ({
+      productId: i.productId,
+      reason: typeof i.reason === "string" ? i.reason : "",
+      source: typeof i.source === "string" ? i.source : ref.kind,
+      personal: ref.personal,
+    }));
+    if (ref.kind === "fbt") fbt.push(items);
+    else {
+      flushFbt();
+      groups.push(items);
+    }
+  }
+  flushFbt();
+  return groups;
+}
+
+type Card = { id: string; handle: string; title: string; priceCents: number; imageUrl: string | null; variantId: string | null };
+// Cards are shared by every shopper and block, so one read serves many personal answers; null records
+// a product that is not sellable. They may lag the catalogue by RESPONSE_TTL_MS, as shared answers do.
+const cards = new TtlCache<Card | null>(RESPONSE_TTL_MS, 50_000);
+
+async function productCards(shop: string, ids: string[], nowMs: number): Promise<Map<string, Card>> {
+  const out = new Map<string, Card>();
+  const missing: string[] = [];
+  for (const id of ids) {
+    const card = cards.get(`${shop}\u0000${id}`, nowMs);
+    if (card) out.set(id, card);
+    else if (card === undefined) missing.push(id);
+  }
+  if (missing.length === 0) return out;
+  const rows = await prisma.product.findMany({
+    where: { shop, id: { in: missing }, deletedAt: null, status: "ACTIVE", published: true, isGiftCard: false },
+    select: { id: true, handle: true, title: true, priceCents: true, imageUrl: true, variants: { select: { id: true }, orderBy: { id: "asc" }, take: 1 } },
+  });
+  const found = new Map(rows.map((r) => [r.id, { id: r.id, handle: r.handle, title: r.title, priceCents: r.priceCents, imageUrl: r.imageUrl, variantId: r.variants[0]?.id ?? null }]));
+  for (const id of missing) {
+    const card = found.get(id) ?? null;
+    cards.set(`${shop}\u0000${id}`, card, nowMs);
+    if (card) out.set(id, card);
+  }
+  return out;
+}
+
+/** Loads, filters and shapes the items for one request; `personalAllowed` gates every personal list. */
+async function loadItems({
+  shop,
+  context,
+  query,
+  strategy,
+  customerId,
+  personalAllowed,
+  exclude,
+}: {
+  shop: string;
+  context: ShopContext;
+  query: RecommendationsQuery;
+  strategy: StorefrontStrategy;
+  customerId: string | null;
+  personalAllowed: boolean;
+  exclude: Set<string>;
+}): Promise<{ items: ResponseItem[]; personal: boolean }> {
+  const plan = listPlan({ surface: query.surface, strategy, productId: query.product_id, cart: query.cart, customerId, personalAllowed });
+  const lists = await readLists(shop, context.version, plan);
+  const groups = candidatesFrom(plan, lists);
+  // Before the first recompute (or if it failed) there are no lists; popular products keep blocks useful.
+  if (groups.every((g) => g.length === 0)) groups.push(await bestsellersFromOrders(shop, Date.now()));
+  // Over-fetch: some products may be unpublished or deleted since the lists were computed.
+  const picked = mergeRanked(groups, exclude, query.limit * 2 + 4);
+  const sellable = await productCards(shop, picked.map((c) => c.productId), Date.now());
+  const items: ResponseItem[] = [];
+  let personal = false;
+  for (const candidate of picked) {
+    const card = sellable.get(candidate.productId);
+    if (!card || items.length >= query.limit) continue;
+    items.push(toResponseItem(card, candidate, context.currency));
+    personal ||= candidate.personal;
+  }
+  return { items, personal };
+}
+
+function armFor(shop: string, context: ShopContext, surface: string, unitId: string | null): string {
+  if (!unitId) return UNASSIGNED_ARM;
+  const experiment = context.experiments.find((e) => e.surface === surface);
+  const assignment = experiment
+    ? assignArm({ shop, experimentId: experiment.id, unitId, arms: experiment.arms, holdoutPct: experiment.holdoutPct, rolloutPct: experiment.rolloutPct })
+    : assignArm({ shop, experimentId: DEFAULT_EXPERIMENT_ID, unitId, arms: DEFAULT_ARMS, holdoutPct: 10 });
+  return assignment.enrolled ? assignment.arm : UNASSIGNED_ARM;
+}
+
+/** An experiment arm named like a strategy decides the strategy for "auto" blocks. */
+function armStrategy(arm: string, requested: StorefrontStrategy): StorefrontStrategy {
+  if (arm === HOLDOUT_ARM) return "bestsellers";
+  if (requested !== "auto") return requested;
+  const known: StorefrontStrategy[] = ["bought_together", "for_you", "buy_again", "trending", "bestsellers"];
+  return known.includes(arm as StorefrontStrategy) ? (arm as StorefrontStrategy) : "auto";
+}
+
+// When a shared answer expires under load, every request for it would miss at once and each run the
+// same queries (on PostgreSQL that exhausted the pool and turned into 503s); one load per key is shared.
+const sharedLoads = new Map<string, Promise<{ items: ResponseItem[]; personal: boolean }>>();
+function sharedLoad(key: string, load: () => Promise<{ items: ResponseItem[]; personal: boolean }>) {
+  let pending = sharedLoads.get(key);
+  if (!pending) {
+    pending = load().finally(() => sharedLoads.delete(key));
+    sharedLoads.set(key, pending);
+  }
+  return pending;
+}
+
+type CachedResponse = { body: string; etag: string; expires: number };
+const responses = new Map<string, CachedResponse>();
+
+function etagOf(body: string): string {
+  return `W/"${createHash("sha1").update(body).digest("base64url").slice(0, 22)}"`;
+}
+
+/** Handles GET /proxy/recommendations: validation, consent and ethics gates, holdout, caching. */
+export async function storefrontRecommendations({
+  shop,
+  searchParams,
+  ifNoneMatch,
+  now,
+}: {
+  shop: string;
+  searchParams: URLSearchParams;
+  ifNoneMatch: string | null;
+  now: Date;
+}): Promise<ProxyReply> {
+  const parsed = recommendationsQuerySchema.safeParse(firstValues(searchParams));
+  if (!parsed.success) return jsonReply(400, describeIssues(parsed.error));
+  const query = parsed.data;
+  const nowMs = now.getTime();
+  const context = await shopContext(shop, nowMs);
+  if (!context) return jsonReply(404, { error: "This shop has not installed Shopkeeper." });
+
+  const granted = query.consent === "granted";
+  // Without granted consent the customer id and visitor id are not used at all, not even for the arm.
+  const customerId = granted ? query.logged_in_customer_id ?? null : null;
+  const visitorId = granted ? query.visitor ?? null : null;
+  const unitId = assignmentUnitId({ customerId, visitorId });
+  const arm = armFor(shop, context, query.surface, unitId);
+  const strategy = armStrategy(arm, query.strategy);
+
+  const keys = [...(customerId ? [customerKey(customerId)] : []), ...(visitorId ? [visitorKey(visitorId)] : [])];
+  const gates = {
+    consent: query.consent,
+    queryOptOut: query.optout === "1",
+    customerId,
+    surface: query.surface,
+    settings: context.ethics,
+    arm,
+  };
+  // The customer's history and weekly cap matter only if every cheaper gate passes; they are read
+  // alongside the shopper's preferences rather than after them, which halves a personal answer's waits.
+  const mayPersonalise =
+    !!customerId && personalVerdict({ ...gates, serverOptOut: false, customerOrders: Number.POSITIVE_INFINITY, capAllowed: true }) === "ok";
+  const capKey = customerId ? customerKey(customerId) : null;
+  const [prefs, customer, offers] = await Promise.all([
+    keys.length ? getShopperPreferences({ shop, keys }) : { personalisationOff: false, notInterested: new Set<string>() },
+    mayPersonalise
+      ? prisma.customer.findUnique({ where: { shop_id: { shop, id: customerId! } }, select: { numberOfOrders: true, personalisationOptOut: true } })
+      : null,
+    mayPersonalise ? recentPersonalOffers(shop, capKey!, nowMs) : null,
+  ]);
+
+  let verdict: PersonalVerdict = personalVerdict({
+    ...gates,
+    serverOptOut: prefs.personalisationOff,
+    customerOrders: Number.POSITIVE_INFINITY,
+    capAllowed: true,
+  });
+  if (verdict === "ok" && customerId) {
+    const cap = offers ? personalBlockAllowance({ recentOffers: offers, blocksOnPage: 0, now: nowMs, settings: context.ethics }) : { allowed: false };
+    verdict = personalVerdict({
+      ...gates,
+      serverOptOut: customer?.personalisationOptOut ?? false,
+      customerOrders: customer?.numberOfOrders ?? 0,
+      capAllowed: cap.allowed,
+    });
+  }
+  const personalAllowed = verdict === "ok";
+  const exclude = new Set<string>([...(query.product_id ? [query.product_id] : []), ...query.cart, ...prefs.notInterested]);
+
+  // Shared responses depend only on these inputs; hidden products make a response shopper-specific.
+  const shareable = !personalAllowed && prefs.notInterested.size === 0;
+  const cacheKey = shareable
+    ? [shop, context.version, query.surface, strategy, arm, query.limit, query.product_id ?? "", query.cart.join(",")].join("\u0000")
+    : null;
+  if (cacheKey) {
+    const hit = responses.get(cacheKey);
+    if (hit && hit.expires > nowMs) return cachedReply(hit, ifNoneMatch);
+  }
+
+  const load = () => loadItems({ shop, context, query, strategy, customerId, personalAllowed, exclude });
+  const { items, personal } = cacheKey ? await sharedLoad(cacheKey, load) : await load();
+  if (personal && capKey) await notePersonalOffer(shop, capKey, nowMs);
+  const payload = {
+    surface: query.surface,
+    strategy: strategy === "auto" ? query.strategy : strategy,
+    arm,
+    personal,
+    request_id: "",
+    items,
+  };
+  if (!personal) {
+    payload.request_id = createHash("sha1").update(JSON.stringify(payload)).digest("base64url").slice(0, 16);
+    const body = JSON.stringify(payload);
+    const entry = { body, etag: etagOf(body), expires: nowMs + RESPONSE_TTL_MS };
+    if (cacheKey) {
+      if (responses.size >= RESPONSE_CACHE_MAX) responses.delete(responses.keys().next().value!);
+      responses.set(cacheKey, entry);
+    }
+    return cachedReply(entry, ifNoneMatch);
+  }
+  payload.request_id = randomUUID().replace(/-/g, "");
+  return jsonReply(200, payload, { "Cache-Control": "private, no-store" });
+}
+
+function cachedReply(entry: CachedResponse, ifNoneMatch: string | null): ProxyReply {
+  const headers = { "Cache-Control": "public, max-age=60", ETag: entry.etag, Vary: "Accept-Encoding" };
+  if (ifNoneMatch && ifNoneMatch.split(",").some((tag) => tag.trim() === entry.etag)) return { status: 304, body: null, headers };
+  return { status: 200, body: entry.body, headers: { "Content-Type": "application/json; charset=utf-8", ...headers } };
+}
+
+/* ---------- events ---------- */
+
+/** Reads a request body up to the limit; null when it is larger. */
+export async function readLimitedBody(request: Request, limit = MAX_BODY_BYTES): Promise<string | null> {
+  try {
+    return Buffer.from(await readBodyWithin(request, limit)).toString("utf8");
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return null;
+    throw error;
+  }
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+const tooLarge = () => jsonReply(413, { error: `The request body is larger than ${MAX_BODY_BYTES} bytes; send fewer events at a time.` });
+
+/** Handles POST /proxy/events: size limit, validation, rate limit, then Event rows (consent) or anonymous counts. */
+export async function storefrontEvents({
+  shop,
+  request,
+  loggedInCustomerId,
+  clientAddress,
+  now,
+}: {
+  shop: string;
+  request: Request;
+  loggedInCustomerId: string | null;
+  clientAddress: string;
+  now: Date;
+}): Promise<ProxyReply> {
+  const text = await readLimitedBody(request);
+  if (text === null) return tooLarge();
+  const json = parseJson(text);
+  if (!json.ok) return jsonReply(400, { error: "The body must be JSON: { visitor, consent, events: [...] }." });
+  const parsed = eventsBodySchema.safeParse(json.value);
+  if (!parsed.success) return jsonReply(400, describeIssues(parsed.error));
+  const body = parsed.data;
+  const identified = body.consent === "granted" && !!body.visitor;
+  // Anonymous senders are limited by a hash of their address, which is never stored.
+  const clientKey = identified ? `v:${body.visitor}` : `a:${createHash("sha1").update(clientAddress).digest("base64url").slice(0, 16)}`;
+  const limited = await rateLimit(shop, clientKey, now.getTime());
+  if (limited) return limited;
+  if (!(await shopContext(shop, now.getTime()))) return jsonReply(404, { error: "This shop has not installed Shopkeeper." });
+
+  if (identified) {
+    const customerId = loggedInCustomerId ?? null;
+    const rows: EventRow[] = body.events.map((e) => {
+      const at = e.at ? new Date(e.at) : now;
+      // A client clock far off (or a replay) must not place events in the future or long past.
+      const occurredAt = Math.abs(at.getTime() - now.getTime()) > 86_400_000 ? now : at;
+      return {
+        type: e.type,
+        visitorId: body.visitor!,
+        customerId,
+        surface: e.surface,
+        strategy: e.strategy ?? null,
+        arm: e.arm || null,
+        productId: e.product_id ?? null,
+        occurredAt,
+      };
+    });
+    const stored = await recordEvents({ shop, rows });
+    return jsonReply(202, { stored, counted: 0 });
+  }
+  const day = now.toISOString().slice(0, 10);
+  const tally = new Map<string, { day: string; surface: string; type: string; n: number }>();
+  for (const e of body.events) {
+    const key = `${e.surface}\u0000${e.type}`;
+    const entry = tally.get(key) ?? { day, surface: e.surface, type: e.type, n: 0 };
+    entry.n += 1;
+    tally.set(key, entry);
+  }
+  await incrementAnonymousCounts({ shop, counts: [...tally.values()] });
+  return jsonReply(202, { stored: 0, counted: body.events.length });
+}
+
+/** Handles POST /proxy/not-interested: remembers the dismissal for the visitor and, when logged in, the customer. */
+export async function storefrontNotInterested({
+  shop,
+  request,
+  loggedInCustomerId,
+}: {
+  shop: string;
+  request: Request;
+  loggedInCustomerId: string | null;
+}): Promise<ProxyReply> {
+  const text = await readLimitedBody(request, 2048);
+  if (text === null) return tooLarge();
+  const json = parseJson(text);
+  if (!json.ok) return jsonReply(400, { error: "The body must be JSON: { visitor, product_id }." });
+  const parsed = notInterestedBodySchema.safeParse(json.value);
+  if (!parsed.success) return jsonReply(400, describeIssues(parsed.error));
+  const keys = [...(loggedInCustomerId ? [customerKey(loggedInCustomerId)] : []), ...(parsed.data.visitor ? [visitorKey(parsed.data.visitor)] : [])];
+  if (keys.length === 0) return jsonReply(400, { error: "visitor: send the visitor id (or log in) so the choice can be remembered." });
+  for (const shopperKey of keys) await addNotInterested({ shop, shopperKey, productId: parsed.data.product_id });
+  // Hidden products change this shopper's lists; drop shared cached copies is unnecessary (they are never shopper-specific).
+  return jsonReply(200, { ok: true });
+}
+
+/* ---------- privacy page ---------- */
+
+/** What the privacy page shows: the current explanation and, for logged-in customers, their stored choice. */
+export async function privacyPageState({ shop, customerId, now }: { shop: string; customerId: string | null; now: Date }) {
+  const context = await shopContext(shop, now.getTime());
+  const ethics = context?.ethics ?? readShopSettings({}).ethics;
+  const paragraphs = explainPersonalisation(ethics, { holdoutRunning: true });
+  const prefs = customerId ? await getShopperPreferences({ shop, keys: [customerKey(customerId)] }) : null;
+  return { paragraphs, personalisationOff: prefs?.personalisationOff ?? null };
+}
+
+/** Stores a logged-in customer's on/off choice; guests' choices live on their device only. */
+export async function savePrivacyChoice({ shop, customerId, off }: { shop: string; customerId: string | null; off: boolean }) {
+  if (customerId) await setPersonalisationOff({ shop, shopperKey: customerKey(customerId), off });
+  contexts.delete(shop);
+  return { stored: customerId !== null };
+}
+
+/* ---------- route helpers ---------- */
+
+/** Turns a service reply into a Remix Response. */
+export function toResponse(reply: ProxyReply): Response {
+  return new Response(reply.body, { status: reply.status, headers: reply.headers });
+}
+
+/** The signed logged_in_customer_id, or null for guests; callers still gate its use on consent. */
+export function loggedInCustomer(url: URL): string | null {
+  const id = url.searchParams.get("logged_in_customer_id") ?? "";
+  return /^\d{1,20}$/.test(id) ? id : null;
+}
+
+/** The shopper's address as forwarded by Shopify's proxy; only ever hashed for rate limiting. */
+export function clientAddress(request: Request): string {
+  return (request.headers.get("x-forwarded-for") ?? "").split(",")[0].trim() || "unknown";
+}

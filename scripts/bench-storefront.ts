@@ -1,0 +1,256 @@
+// Load test of the storefront recommendations endpoint as Shopify's app proxy calls it.
+// For each database flavour: a fresh seeded database, the built app started exactly as `npm start`
+// starts it, and autocannon against GET /proxy/recommendations with signed requests. Two traffic mixes:
+//   guests        product pages from shoppers without consent (500 distinct signed URLs; the shared case)
+//   mixed         40% logged-in customers with consent (personal lists, frequency cap), 20% consenting
+//                 visitors, 20% consent denied, 20% unknown; home, product and cart pages, distinct ids
+// then a bare node:http server returning the guests' JSON, and the auth-only floor. Prints req/s,
+// p50/p99, the ratios, and the theme assets' gzip sizes.
+// Usage: npm run bench:storefront -- [--duration 20] [--connections 200] [--db sqlite,postgres]
+//        [--no-build] [--products 2000] [--customers 5000] [--profile <dir>]
+import { spawn, spawnSync } from "node:child_process";
+import { availableParallelism, loadavg } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+// @ts-expect-error autocannon ships no type declarations
+import autocannon from "autocannon";
+import { Redis } from "ioredis";
+import { createTestDatabase, type TestDatabase } from "../test/support/database";
+import { signProxyQuery } from "../test/standin/proxy-signature";
+import { measureAssets } from "./asset-sizes.mjs";
+import { groupCpuMs, startApp } from "./lib/app-process";
+
+const root = path.resolve(import.meta.dirname, "..");
+const { values } = parseArgs({
+  options: {
+    duration: { type: "string", default: "20" },
+    connections: { type: "string", default: "200" },
+    port: { type: "string", default: "3591" },
+    db: { type: "string", default: "sqlite,postgres" },
+    "no-build": { type: "boolean", default: false },
+    products: { type: "string", default: "2000" },
+    customers: { type: "string", default: "5000" },
+    // Writes a V8 CPU profile of the web process per flavour into this directory.
+    profile: { type: "string" },
+  },
+});
+const PORT = Number(values.port);
+const BARE_PORT = PORT + 1;
+const SHOP = "bench-storefront.myshopify.com";
+const SECRET = "bench-storefront-secret";
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const flavours = values.db!.split(",") as ("sqlite" | "postgres")[];
+
+async function seed(db: TestDatabase, productCount: number, customerCount: number) {
+  const prisma = db.prisma;
+  const at = new Date("2026-01-01T00:00:00Z");
+  await prisma.shop.create({ data: { domain: SHOP, settings: {}, liveRecVersion: 1, currency: "USD", installState: "installed" } });
+  // An installed shop has its offline session, as after token exchange.
+  await prisma.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, scope: "read_products,read_orders", accessToken: "shpat_bench" } });
+  const ids = Array.from({ length: productCount }, (_, i) => String(1_000_000 + i));
+  const spread = (start: number, step: number) => Array.from({ length: 12 }, (_, j) => ids[(start + 1 + j * step) % ids.length]);
+  for (let start = 0; start < ids.length; start += 500) {
+    const chunk = ids.slice(start, start + 500);
+    await prisma.product.createMany({
+      data: chunk.map((id) => ({ shop: SHOP, id, handle: `product-${id}`, title: `Product ${id}`, priceCents: 999 + (Number(id) % 5000), imageUrl: `https://cdn.example/${id}.png`, createdAt: at, updatedAt: at })),
+    });
+    await prisma.variant.createMany({ data: chunk.map((id) => ({ shop: SHOP, id: `9${id}`, productId: id, updatedAt: at })) });
+    // Every product gets a bought-together list of 12 others (deterministic, spread over the catalogue).
+    await prisma.recList.createMany({
+      data: chunk.map((id, k) => ({
+        shop: SHOP, version: 1, kind: "fbt", subjectId: id,
+        items: spread(start + k, 37).map((productId, j) => ({ productId, score: 1 - j / 20, reason: "Often bought together", source: "co_purchase" })),
+      })),
+    });
+  }
+  await prisma.recList.createMany({
+    data: ["bestsellers", "trending"].map((kind, n) => ({
+      shop: SHOP, version: 1, kind, subjectId: "*",
+      items: ids.slice(n * 50, n * 50 + 50).map((productId, j) => ({ productId, score: 1 - j / 60, reason: kind === "trending" ? "Trending now" : "Bestseller", source: kind })),
+    })),
+  });
+  // Customers with enough history to be personalised, each with their own lists.
+  const customers = Array.from({ length: customerCount }, (_, i) => String(5_000_000_000 + i));
+  for (let start = 0; start < customers.length; start += 500) {
+    const chunk = customers.slice(start, start + 500);
+    await prisma.customer.createMany({ data: chunk.map((id) => ({ shop: SHOP, id, numberOfOrders: 3, createdAt: at, updatedAt: at })) });
+    await prisma.recList.createMany({
+      data: chunk.flatMap((id, k) => [
+        { shop: SHOP, version: 1, kind: "personal", subjectId: id, items: spread(start * 3 + k * 7, 53).map((productId, j) => ({ productId, score: 1 - j / 20, reason: "Picked for you", source: "item_cf" })) },
+        { shop: SHOP, version: 1, kind: "buy_again", subjectId: id, items: spread(start * 5 + k * 11, 71).slice(0, 6).map((productId, j) => ({ productId, score: 1 - j / 20, reason: "Time to restock", source: "buy_again" })) },
+      ]),
+    });
+  }
+  return { ids, customers };
+}
+
+async function waitForHttp(url: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer in time`);
+}
+
+/** Signs a query the way Shopify's app proxy does, with a fresh timestamp (the app allows 90 s of skew). */
+function signed(route: string, params: Record<string, string>, customer = ""): string {
+  const q = new URLSearchParams(params);
+  q.set("shop", SHOP);
+  q.set("logged_in_customer_id", customer);
+  q.set("path_prefix", "/apps/shopkeeper");
+  q.set("timestamp", String(Math.floor(Date.now() / 1000)));
+  q.set("signature", signProxyQuery(q, SECRET));
+  return `/proxy/${route}?${q}`;
+}
+
+/** Product pages from shoppers without consent: the shared (cacheable) case. */
+function guestPaths(ids: string[], count: number, route = "recommendations"): string[] {
+  return Array.from({ length: count }, (_, i) =>
+    signed(route, { surface: "product", strategy: "auto", limit: "4", product_id: ids[(i * 7919) % ids.length], consent: "unknown" }),
+  );
+}
+
+/** A realistic mix of shoppers: every URL names a different customer, visitor or product. */
+function mixedPaths(ids: string[], customers: string[], count: number): string[] {
+  const product = (i: number) => ids[(i * 7919) % ids.length];
+  return Array.from({ length: count }, (_, i) => {
+    const page: Record<string, string> = i % 3 === 0 ? { surface: "home", strategy: "for_you" } : i % 3 === 1 ? { surface: "product", strategy: "auto", product_id: product(i) } : { surface: "cart", strategy: "auto", cart: `${product(i)},${product(i + 1)}` };
+    const visitor = `visitor-${String(i).padStart(8, "0")}`;
+    switch (i % 5) {
+      case 0:
+      case 1:
+        return signed("recommendations", { ...page, limit: "4", consent: "granted", visitor }, customers[(i * 104_729) % customers.length]);
+      case 2:
+        return signed("recommendations", { ...page, limit: "4", consent: "granted", visitor });
+      case 3:
+        return signed("recommendations", { ...page, limit: "4", consent: "denied" });
+      default:
+        return signed("recommendations", { ...page, limit: "4", consent: "unknown" });
+    }
+  });
+}
+
+type Result = { requests: { average: number; total: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number };
+
+async function load(url: string, paths: string[], label: string, cpuMs?: () => number): Promise<Result> {
+  const cpuBefore = cpuMs?.() ?? Number.NaN;
+  const result: Result = await autocannon({
+    url,
+    connections: Number(values.connections),
+    duration: Number(values.duration),
+    requests: paths.map((p) => ({ method: "GET", path: p })),
+  });
+  const cpuPerRequest = ((cpuMs?.() ?? Number.NaN) - cpuBefore) / result.requests.total;
+  console.log(
+    `${label.padEnd(30)} ${result.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(result.latency.p50).padStart(4)} ms   p99 ${String(result.latency.p99).padStart(4)} ms   non-2xx ${result.non2xx}   errors ${result.errors}` +
+      (Number.isFinite(cpuPerRequest) ? `   web CPU ${cpuPerRequest.toFixed(2)} ms/req` : ""),
+  );
+  return result;
+}
+
+async function warm(base: string, paths: string[]) {
+  for (let i = 0; i < paths.length; i += 10) await Promise.all(paths.slice(i, i + 10).map(async (p) => (await fetch(`${base}${p}`)).arrayBuffer()));
+}
+
+async function run(flavour: "sqlite" | "postgres") {
+  console.log(`\n[bench] ${flavour}: migrating and seeding...`);
+  const db = await createTestDatabase(flavour);
+  const prefix = `bench-sf-${PORT}-${flavour}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    SHOPIFY_API_KEY: "bench-key",
+    SHOPIFY_API_SECRET: SECRET,
+    SHOPIFY_APP_URL: `http://127.0.0.1:${PORT}`,
+    SCOPES: "read_products,read_orders",
+    DATABASE_URL: db.url,
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    PORT: String(PORT),
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+    NODE_OPTIONS: "",
+  };
+  const { ids, customers } = await seed(db, Number(values.products), Number(values.customers));
+  const app = startApp(env, { profileDir: values.profile ? path.resolve(values.profile, flavour) : undefined });
+  let bare: ReturnType<typeof spawn> | undefined;
+  const base = `http://127.0.0.1:${PORT}`;
+  try {
+    await waitForHttp(`${base}/healthz`, 60_000);
+    const guests = guestPaths(ids, 500);
+    const sample = await fetch(`${base}${guests[0]}`);
+    if (sample.status !== 200) throw new Error(`proxy answered ${sample.status}: ${await sample.text()}`);
+    const body = await sample.text();
+    const headers = { "Content-Type": "application/json; charset=utf-8", "Cache-Control": sample.headers.get("cache-control") ?? "", ETag: sample.headers.get("etag") ?? "" };
+    console.log(`[bench] sample response: ${body.length} B, ${JSON.parse(body).items.length} items, Cache-Control: ${headers["Cache-Control"]}`);
+    // Its own process, like the app, so both are measured the same way (and its CPU can be read).
+    const bareSource = `require("node:http").createServer((q, s) => { s.writeHead(200, ${JSON.stringify(headers)}); s.end(${JSON.stringify(body)}); }).listen(${BARE_PORT}, "127.0.0.1")`;
+    bare = spawn(process.execPath, ["-e", bareSource], { stdio: "ignore", detached: true });
+    const barePid = bare.pid!;
+    await waitForHttp(`http://127.0.0.1:${BARE_PORT}/`, 10_000);
+
+    console.log(`[bench] load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${availableParallelism()} cores`);
+    console.log(`[bench] ${values.connections} connections, ${values.duration} s each; guests: 500 distinct signed product-page URLs; mixed: 2000 URLs over ${customers.length} customers`);
+    // Warm-up: every URL once, so the run measures the steady state rather than first compiles.
+    await warm(base, guests);
+    const appResult = await load(base, guests, "app /proxy/recommendations", app.cpuMs);
+    const bareResult = await load(`http://127.0.0.1:${BARE_PORT}`, ["/"], "bare node:http, same JSON", () => groupCpuMs(barePid));
+    const mixed = mixedPaths(ids, customers, 2000);
+    const mixedResult = await load(base, mixed, "app, mixed shoppers", app.cpuMs);
+    // The catch-all only authenticates and answers 404: the framework + signature floor.
+    const floor = await load(base, guestPaths(ids, 500, "nowhere"), "app proxy 404 (auth only)", app.cpuMs);
+    // The same loader behind plain node:http (scripts/lib/loader-only-server.mjs): what express and
+    // Remix's request handling cost on top of our own code. Measurement only; production is `npm start`.
+    const direct = spawn(process.execPath, [path.join(root, "scripts/lib/loader-only-server.mjs"), "./build/index.js", String(BARE_PORT + 1)], {
+      cwd: root,
+      env,
+      stdio: "ignore",
+      detached: true,
+    });
+    let directResult: Result;
+    try {
+      await waitForHttp(`http://127.0.0.1:${BARE_PORT + 1}${guestPaths(ids, 1)[0]}`, 30_000);
+      directResult = await load(`http://127.0.0.1:${BARE_PORT + 1}`, guestPaths(ids, 500), "same loader, no framework", () => groupCpuMs(direct.pid!));
+    } finally {
+      process.kill(-direct.pid!, "SIGTERM");
+    }
+    console.log(`${flavour}: loader without express/Remix vs bare: ${((directResult.requests.average / bareResult.requests.average) * 100).toFixed(1)}%`);
+    const ratio = appResult.requests.average / bareResult.requests.average;
+    console.log(`${flavour}: recommendations vs auth-only floor: ${((appResult.requests.average / floor.requests.average) * 100).toFixed(1)}%`);
+    console.log(`${flavour}: mixed shoppers vs bare: ${((mixedResult.requests.average / bareResult.requests.average) * 100).toFixed(1)}%   mixed p99 ${mixedResult.latency.p99} ms`);
+    console.log(`${flavour}: ratio app/bare throughput: ${(ratio * 100).toFixed(1)}%  (target >= 50%)   app p99 ${appResult.latency.p99} ms (target < 30 ms)`);
+    return ratio >= 0.5 && appResult.latency.p99 < 30;
+  } finally {
+    if (bare?.pid) process.kill(-bare.pid, "SIGTERM");
+    await app.stop();
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    const keys = await redis.keys(`${prefix}:*`).catch(() => [] as string[]);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+    await db.drop();
+  }
+}
+
+async function main() {
+  if (!values["no-build"]) {
+    console.log("[bench] remix build...");
+    const result = spawnSync(path.join(root, "node_modules/.bin/remix"), ["build"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+    if (result.status !== 0) throw new Error("remix build failed");
+  }
+  for (const flavour of flavours) await run(flavour);
+
+  const { assets, blocks } = measureAssets(path.join(root, "extensions/shopkeeper-theme"));
+  console.log("\ntheme asset                   raw B   gzip B");
+  for (const a of assets as { name: string; raw: number; gzip: number }[]) console.log(`${a.name.padEnd(28)}${String(a.raw).padStart(7)}${String(a.gzip).padStart(9)}`);
+  for (const b of blocks as { name: string; jsGzip: number }[]) console.log(`block ${b.name.padEnd(22)} loads ${b.jsGzip} B JS gzip`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

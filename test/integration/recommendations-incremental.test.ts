@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { insertRowsQuery, ORDER_COLUMNS, ORDER_LINE_COLUMNS, PRODUCT_COLUMNS, REC_LIST_COLUMNS } from "~/models/bulk-insert.server";
+import { getLiveRecItems, recListKey } from "~/models/recommendations.server";
+import { updateRecommendationsForOrder } from "~/services/recommendations.server";
+import { testDb } from "../support/context";
+
+const SHOP = "big-recs-shop.myshopify.com";
+const DAY = 86_400_000;
+const NOW = Date.now();
+// Every old order holds the hub and 33 one-off products; the hub's newest 2,000 orders
+// (maxAnchorOrders: the new one and orders 1..1999) name 2 + 1,999 × 33 + 1 = 65,970 distinct
+// products, above SQLite's 32,766 and PostgreSQL's 65,535 bound parameters, the limits a single
+// `IN (...)` over them used to hit. Only the products the assertions need are in the catalogue: the
+// lookups are as large either way.
+const ORDERS = 2_000;
+const UNIQUE = 33;
+const DISTINCT = 2 + (ORDERS - 1) * UNIQUE + 1;
+// Only in orders 1 and 2 (the oldest the hub still uses), after their one-offs: first seen last,
+// so it is in the last lookup batch, and it is eligible only if that batch was read.
+const MATE = "zz-mate";
+
+async function inChunks<T>(rows: T[], size: number, write: (chunk: T[]) => Promise<unknown>) {
+  for (let i = 0; i < rows.length; i += size) await write(rows.slice(i, i + size));
+}
+
+async function seedBigShop() {
+  const prisma = testDb().prisma;
+  await prisma.shop.create({ data: { domain: SHOP, liveRecVersion: 1, settings: { ethics: { minPairOrders: 2, diversity: 0, discoverySlots: 0 } } } });
+  const created = new Date(NOW - 400 * DAY);
+  const product = (id: string, title: string) => ({
+    shop: SHOP, id, handle: id, title, productType: "", vendor: "", tags: ",", collections: ",", status: "ACTIVE", published: true,
+    isGiftCard: false, imageUrl: null, priceCents: 100, inventory: 0, tracksInventory: false, createdAt: created, updatedAt: created, deletedAt: null, syncedAt: created,
+  });
+  const products = [product("hub", "Hub"), product(MATE, "Mate"), product("cf-target", "Never Bought"), product("new-one", "New One")];
+  await inChunks(products, 10_000, (chunk) => prisma.$transaction([insertRowsQuery("Product", PRODUCT_COLUMNS, chunk)]));
+
+  const orders = [];
+  const lines = [];
+  for (let o = 0; o < ORDERS; o++) {
+    const at = new Date(NOW - (ORDERS - o) * 3_600_000);
+    const id = `o${o}`;
+    orders.push({ shop: SHOP, id, name: `#${o}`, customerId: null, createdAt: at, updatedAt: at, currency: "USD", subtotalCents: 0, totalCents: 0, totalRefundedCents: 0, source: "bulk", syncedAt: at });
+    const ids = ["hub", ...Array.from({ length: UNIQUE }, (_, u) => `u${o}-${u}`), ...(o === 1 || o === 2 ? [MATE] : [])];
+    ids.forEach((p, k) => lines.push({ shop: SHOP, id: `${id}-${k}`, orderId: id, productId: p, title: p, quantity: 1, refundedQuantity: 0, priceCents: 100 }));
+  }
+  const at = new Date(NOW - 60_000);
+  orders.push({ shop: SHOP, id: "the-new-order", name: "#new", customerId: "whale", createdAt: at, updatedAt: at, currency: "USD", subtotalCents: 0, totalCents: 0, totalRefundedCents: 0, source: "webhook", syncedAt: at });
+  for (const [k, p] of ["hub", "new-one"].entries()) lines.push({ shop: SHOP, id: `new-${k}`, orderId: "the-new-order", productId: p, title: p, quantity: 1, refundedQuantity: 0, priceCents: 100 });
+  await inChunks(orders, 5_000, (chunk) => prisma.$transaction([insertRowsQuery("Order", ORDER_COLUMNS, chunk)]));
+  await inChunks(lines, 10_000, (chunk) => prisma.$transaction([insertRowsQuery("OrderLine", ORDER_LINE_COLUMNS, chunk)]));
+
+  // A live version as a recompute would have left it: the hub's item-CF neighbour is a product the customer never bought.
+  await prisma.$transaction([
+    insertRowsQuery("RecList", REC_LIST_COLUMNS, [
+      { shop: SHOP, version: 1, kind: "neighbours", subjectId: "hub", items: [{ productId: "cf-target", score: 0.5 }], updatedAt: at },
+      { shop: SHOP, version: 1, kind: "model", subjectId: "*", items: { repurchaseIntervalDays: {}, defaultRepurchaseIntervalDays: 30 }, updatedAt: at },
+    ]),
+  ]);
+}
+
+describe(`incremental update on a big shop (${testDb().flavour})`, () => {
+  it(`refreshes an order whose anchor co-occurs with ${DISTINCT} distinct products: every lookup stays under the bound-parameter limit`, async () => {
+    await seedBigShop();
+    const result = await updateRecommendationsForOrder({ shop: SHOP, orderId: "the-new-order", now: new Date(NOW) });
+    expect(result).toEqual({ version: 1, written: 4 });
+
+    const lists = await getLiveRecItems({
+      shop: SHOP,
+      lists: [
+        { kind: "fbt", subjectId: "hub" },
+        { kind: "personal", subjectId: "whale" },
+        { kind: "buy_again", subjectId: "whale" },
+      ],
+    });
+    const fbt = lists.get(recListKey("fbt", "hub"))!;
+    expect(fbt.map((i) => i.productId)).toEqual([MATE]);
+    expect(fbt[0].reason).toBe("Often bought with Hub");
+    // Confidence × shrinkage, by hand: the mate is in orders 1 and 2 (order o placed 2000 − o hours
+    // ago), n = 2 so shrinkage 2 gives 2/4; the hub's weight counts all 2,001 of its orders. Checks
+    // the database's decayed-weight sum (half-life 180 days) against the formula.
+    const w = (ageMs: number) => Math.pow(2, -ageMs / (180 * DAY));
+    const pair = w(1999 * 3_600_000) + w(1998 * 3_600_000);
+    let anchor = w(60_000);
+    for (let o = 0; o < ORDERS; o++) anchor += w((ORDERS - o) * 3_600_000);
+    expect(fbt[0].score / ((pair / anchor) * 0.5)).toBeCloseTo(1, 4);
+    // The customer's only order is the new one; item-CF adds the hub's neighbour.
+    const personal = lists.get(recListKey("personal", "whale"))!;
+    expect(personal.map((i) => i.productId).sort()).toEqual(["cf-target", "hub", "new-one"]);
+    expect(personal.find((i) => i.productId === "cf-target")).toMatchObject({ source: "personal", reason: "Because you bought Hub" });
+    expect(lists.get(recListKey("buy_again", "whale"))!.map((i) => i.productId).sort()).toEqual(["hub", "new-one"]);
+  });
+});
