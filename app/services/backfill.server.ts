@@ -36,8 +36,9 @@ const TABLES: Record<BulkResource, string[]> = {
 const POLL_MS = 1_000;
 
 const RUN_BULK = `mutation RunBulk($query: String!) {
-  bulkOperationRunQuery(query: $query) { bulkOperation { id status } userErrors { field message } }
+  bulkOperationRunQuery(query: $query) { bulkOperation { id status } userErrors { field message code } }
 }`;
+const CURRENT_BULK = `query CurrentBulk { currentBulkOperation(type: QUERY) { id status } }`;
 const POLL_BULK = `query PollBulk($id: ID!) {
   node(id: $id) { ... on BulkOperation { id status errorCode objectCount url partialDataUrl } }
 }`;
@@ -59,13 +60,32 @@ export async function startBackfill({ shop }: { shop: string }) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Starts a bulk query. Shopify runs one per app and shop: when one is already running (typically our
+ * own start whose answer timed out, so it was retried) we wait for it to end, then start ours.
+ */
 async function runBulkOperation(client: AdminClient, query: string): Promise<string> {
-  const data = await client.query<{
-    bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: { field: string[] | null; message: string }[] };
-  }>(RUN_BULK, { query });
-  assertNoUserErrors(data.bulkOperationRunQuery.userErrors, "bulk operation");
-  if (!data.bulkOperationRunQuery.bulkOperation) throw new Error("bulk operation was not created");
-  return data.bulkOperationRunQuery.bulkOperation.id;
+  for (let attempt = 0; ; attempt++) {
+    const data = await client.query<{
+      bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: { field: string[] | null; message: string; code?: string | null }[] };
+    }>(RUN_BULK, { query });
+    const { bulkOperation, userErrors } = data.bulkOperationRunQuery;
+    if (attempt < 3 && userErrors.length > 0 && userErrors.every((e) => e.code === "OPERATION_IN_PROGRESS")) {
+      await waitForRunningBulkOperation(client);
+      continue;
+    }
+    assertNoUserErrors(userErrors, "bulk operation");
+    if (!bulkOperation) throw new Error("bulk operation was not created");
+    return bulkOperation.id;
+  }
+}
+
+async function waitForRunningBulkOperation(client: AdminClient): Promise<void> {
+  for (;;) {
+    const { currentBulkOperation: current } = await client.query<{ currentBulkOperation: { id: string; status: string } | null }>(CURRENT_BULK);
+    if (!current || !["CREATED", "RUNNING", "CANCELING"].includes(current.status)) return;
+    await sleep(POLL_MS);
+  }
 }
 
 async function waitForBulkOperation(client: AdminClient, id: string): Promise<BulkOperationNode> {

@@ -204,6 +204,13 @@ describe("PostgreSQL outage and graceful shutdown (PostgreSQL, real processes)",
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     const ingest = new Queue(QUEUES.ingest, { connection: redis, prefix });
     try {
+      // Earlier tests left deliveries queued with no worker; once the database is frozen they would
+      // hold every ingest slot, so the queue is drained first.
+      await waitFor(
+        async () => Object.values(await ingest.getJobCounts("active", "waiting", "prioritized", "delayed")).every((n) => n === 0),
+        60_000,
+        "the ingest queue to drain",
+      );
       relay.pause();
       expect((await deliver(app.url, { topic: "orders/create", shop: SHOP, payload: order(orderId), eventId: "ev-worker-sigterm" })).status).toBe(200);
       const delivery = await db.prisma.webhookDelivery.findFirstOrThrow({ where: { shop: SHOP, eventId: "ev-worker-sigterm" } });

@@ -9,6 +9,7 @@ import { APP_SCOPES } from "../support/shopify";
 const DATA = process.env.SHOPKEEPER_DATA_DIR ?? new URL("../../../shared/data/", import.meta.url).pathname;
 const FULL_SHOP = "backfill-full.myshopify.com";
 const SMALL_SHOP = "backfill-resume.myshopify.com";
+const HANG_SHOP = "backfill-hang.myshopify.com";
 
 async function install(standin: Standin, shop: string) {
   const session = setUpValidSession({ shop, isOnline: false, scope: APP_SCOPES, expires: undefined as unknown as Date });
@@ -49,6 +50,8 @@ describe(`bulk backfill through the stand-in (${testDb().flavour})`, () => {
     restoreFetch = installStandinFetch(standin.url);
     await install(standin, FULL_SHOP);
     await install(standin, SMALL_SHOP);
+    await loadStoreFromNormalisedCsv(`${DATA}/online_retail.csv.gz`, { shop: HANG_SHOP, store, maxOrders: 150 });
+    await install(standin, HANG_SHOP);
   }, 120_000);
 
   afterAll(async () => {
@@ -70,10 +73,10 @@ describe(`bulk backfill through the stand-in (${testDb().flavour})`, () => {
     expect(row.status).toBe("completed");
   }, 600_000);
 
-  it("rides out throttling, 5xx and a call that never answers, resumes after a failed bulk operation, and re-running changes nothing", async () => {
+  it("rides out throttling, 5xx, resumes after a failed bulk operation, and re-running changes nothing", async () => {
     const expected = expectedCounts(standin, SMALL_SHOP);
     const run = await startBackfill({ shop: SMALL_SHOP });
-    standin.faults.throttleNext(3).failNext(2, 503).hangNext(1);
+    standin.faults.throttleNext(3).failNext(2, 503);
     // Products and customers succeed; the orders export then fails part-way through.
     standin.faults.failNextBulkOperation({ errorCode: "INTERNAL_SERVER_ERROR", afterObjects: 0 });
     standin.faults.failNextBulkOperation({ errorCode: "INTERNAL_SERVER_ERROR", afterObjects: 0 });
@@ -92,13 +95,37 @@ describe(`bulk backfill through the stand-in (${testDb().flavour})`, () => {
       }
     }
     expect(failures).toBe(3);
-    expect(standin.faults.pending(), "every throttle, 5xx and hang was served").toBe(0);
+    expect(standin.faults.pending(), "every throttle and 5xx was served").toBe(0);
     expect(await storedCounts(SMALL_SHOP)).toEqual(expected);
 
     const again = await startBackfill({ shop: SMALL_SHOP });
     await runBackfill({ syncRunId: again.id });
     expect(await storedCounts(SMALL_SHOP)).toEqual(expected);
   }, 300_000);
+
+  it("a bulk start whose answer never comes: the call times out, the retry finds the operation in progress, waits for it to end, then starts its own and imports every row", async () => {
+    const expected = expectedCounts(standin, HANG_SHOP);
+    const runBulkCalls = () => standin.calls.graphql.filter((c) => c.shop === HANG_SHOP && c.query.includes("RunBulk")).length;
+    const currentBulkCalls = () => standin.calls.graphql.filter((c) => c.shop === HANG_SHOP && c.query.includes("CurrentBulk")).length;
+    // The stand-in starts the operation but never answers; held, it stays RUNNING past the client's timeout.
+    standin.bulk.hold();
+    standin.faults.hangNext(1);
+    const run = await startBackfill({ shop: HANG_SHOP });
+    const done = runBackfill({ syncRunId: run.id });
+    const deadline = Date.now() + 60_000;
+    while (currentBulkCalls() < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const inProgress = standin.bulk.current(HANG_SHOP);
+    expect(inProgress?.status, "the timed-out start left an operation running").toMatch(/CREATED|RUNNING/);
+    expect(runBulkCalls(), "the start was retried and refused as in progress").toBe(2);
+    standin.bulk.release();
+    await done;
+
+    expect(standin.faults.pending(), "the hang was served").toBe(0);
+    // One start per resource, plus the one whose answer was lost and its retry refused as in progress.
+    expect(runBulkCalls()).toBe(3 + 2);
+    expect(await storedCounts(HANG_SHOP)).toEqual(expected);
+    expect((await testDb().prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } })).status).toBe("completed");
+  }, 120_000);
 
   it("reconciliation catches an order and a product change whose webhooks never arrived", async () => {
     const state = standin.shop(SMALL_SHOP);
