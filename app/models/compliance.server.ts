@@ -9,7 +9,7 @@ export async function exportCustomerData({ shop, customerId, requestId }: { shop
   const shopperKey = `c:${customerId}`;
   const [customer, orders, memberships, history, preference, events] = await Promise.all([
     prisma.customer.findFirst({ where: { shop, id: customerId } }),
-    prisma.order.findMany({ where: { shop, customerId }, include: { lines: true }, orderBy: { createdAt: "asc" } }),
+    prisma.order.findMany({ where: { shop, customerId }, include: { lines: { orderBy: { id: "asc" } } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
     prisma.segmentMember.findMany({ where: { shop, customerId } }),
     prisma.segmentHistory.findMany({ where: { shop, customerId }, orderBy: { at: "asc" } }),
     prisma.shopperPreference.findFirst({ where: { shop, shopperKey } }),
