@@ -80,24 +80,27 @@ async function runBulkOperation(client: AdminClient, query: string): Promise<str
   }
 }
 
-async function waitForRunningBulkOperation(client: AdminClient): Promise<void> {
+const ENDED = ["COMPLETED", "FAILED", "CANCELED", "EXPIRED"];
+
+/** Polls a bulk operation until it has ended, however it ended. */
+async function pollUntilEnded(client: AdminClient, id: string): Promise<BulkOperationNode> {
   for (;;) {
-    const { currentBulkOperation: current } = await client.query<{ currentBulkOperation: { id: string; status: string } | null }>(CURRENT_BULK);
-    if (!current || !["CREATED", "RUNNING", "CANCELING"].includes(current.status)) return;
+    const { node } = await client.query<{ node: BulkOperationNode | null }>(POLL_BULK, { id });
+    if (!node) throw new UnrecoverableError(`bulk operation ${id} not found`);
+    if (ENDED.includes(node.status)) return node;
     await sleep(POLL_MS);
   }
 }
 
+async function waitForRunningBulkOperation(client: AdminClient): Promise<void> {
+  const { currentBulkOperation: current } = await client.query<{ currentBulkOperation: { id: string; status: string } | null }>(CURRENT_BULK);
+  if (current && !ENDED.includes(current.status)) await pollUntilEnded(client, current.id);
+}
+
 async function waitForBulkOperation(client: AdminClient, id: string): Promise<BulkOperationNode> {
-  for (;;) {
-    const { node } = await client.query<{ node: BulkOperationNode | null }>(POLL_BULK, { id });
-    if (!node) throw new UnrecoverableError(`bulk operation ${id} not found`);
-    if (node.status === "COMPLETED") return node;
-    if (["FAILED", "CANCELED", "EXPIRED"].includes(node.status)) {
-      throw new Error(`bulk operation ${id} ended ${node.status}${node.errorCode ? ` (${node.errorCode})` : ""}`);
-    }
-    await sleep(POLL_MS);
-  }
+  const node = await pollUntilEnded(client, id);
+  if (node.status !== "COMPLETED") throw new Error(`bulk operation ${id} ended ${node.status}${node.errorCode ? ` (${node.errorCode})` : ""}`);
+  return node;
 }
 
 /** Streams a bulk result file line by line; it is never held in memory whole. */
