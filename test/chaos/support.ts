@@ -8,6 +8,9 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import { buildProxyQuery } from "../standin/proxy-signature";
 import { sendWebhook, type WebhookDelivery } from "../standin/webhooks";
+import { waitFor } from "../support/wait";
+
+export { sleep, waitFor } from "../support/wait";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
 // The stand-in and Shopify's test helpers sign with these; the processes are given the same.
@@ -15,7 +18,6 @@ export const API_KEY = "testApiKey";
 export const API_SECRET = "testApiSecretKey";
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -27,15 +29,6 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Polls until `check` resolves true (errors count as false). */
-export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await Promise.resolve().then(check).catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 export function newQueuePrefix(): string {
   return `skchaos-${randomBytes(4).toString("hex")}`;

@@ -5,6 +5,7 @@ import { sessionStorage } from "~/shopify.server";
 import { runBackfill, runReconcile, startBackfill } from "~/services/backfill.server";
 import { testDb } from "../support/context";
 import { APP_SCOPES } from "../support/shopify";
+import { waitFor } from "../support/wait";
 
 const DATA = process.env.SHOPKEEPER_DATA_DIR ?? new URL("../../../shared/data/", import.meta.url).pathname;
 const FULL_SHOP = "backfill-full.myshopify.com";
@@ -112,8 +113,7 @@ describe(`bulk backfill through the stand-in (${testDb().flavour})`, () => {
     standin.faults.hangNext(1);
     const run = await startBackfill({ shop: HANG_SHOP });
     const done = runBackfill({ syncRunId: run.id });
-    const deadline = Date.now() + 60_000;
-    while (currentBulkCalls() < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => currentBulkCalls() >= 1, 60_000, "the refused retry to look for the running operation");
     const inProgress = standin.bulk.current(HANG_SHOP);
     expect(inProgress?.status, "the timed-out start left an operation running").toMatch(/CREATED|RUNNING/);
     expect(runBulkCalls(), "the start was retried and refused as in progress").toBe(2);

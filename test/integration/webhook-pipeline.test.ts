@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDb } from "../support/context";
 import { webhookRequest } from "../support/shopify";
+import { waitFor } from "../support/wait";
 import { startTestWorker, waitForDeliveries } from "../support/worker";
 
 const fixtures = path.resolve(import.meta.dirname, "../fixtures/webhooks");
@@ -56,8 +57,7 @@ describe(`webhook pipeline (${testDb().flavour})`, () => {
       // may already have removed it: the proof it was recorded is that the shop's data goes.
       await testDb().prisma.shop.create({ data: { domain: shop, settings: {} } });
       expect((await deliver(shop, topic, fixture(name))).status).toBe(200);
-      const deadline = Date.now() + 10_000;
-      while ((await testDb().prisma.shop.count({ where: { domain: shop } })) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await waitFor(async () => (await testDb().prisma.shop.count({ where: { domain: shop } })) === 0, 10_000, "the shop's rows to be redacted");
       expect(await testDb().prisma.shop.count({ where: { domain: shop } }), "the recorded shop/redact was processed").toBe(0);
       return;
     }
