@@ -11,14 +11,17 @@ import { getErrorMessage, logger } from "~/logger.server";
 const RETRY_AFTER_SECONDS = 5;
 
 /** The answer to any request that needed the database while it was unreachable. */
-export function databaseUnavailableResponse(): Response {
-  return new Response(
-    JSON.stringify({ error: "service_unavailable", message: "The database is unavailable. Try again in a few seconds." }),
-    {
-      status: 503,
-      headers: { "Content-Type": "application/json", "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": "no-store" },
-    },
-  );
+export function databaseUnavailableReply(): { status: number; body: string; headers: Record<string, string> } {
+  return {
+    status: 503,
+    body: JSON.stringify({ error: "service_unavailable", message: "The database is unavailable. Try again in a few seconds." }),
+    headers: { "Content-Type": "application/json", "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": "no-store" },
+  };
+}
+
+function databaseUnavailableResponse(): Response {
+  const reply = databaseUnavailableReply();
+  return new Response(reply.body, { status: reply.status, headers: reply.headers });
 }
 
 type DataFunction = (args: { request: Request }) => unknown;

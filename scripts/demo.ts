@@ -1,5 +1,5 @@
 // `npm run demo`: the whole product on the embedded default. SQLite, the local Shopify stand-in with a
-// shop built from ../shared/data, the app (remix-serve) and the worker, installed through the same
+// shop built from ../shared/data, the app (the `npm start` server) and the worker, installed through the same
 // path a real install takes: token exchange, then a bulk backfill, then live webhooks.
 //
 // Flags: --orders N (load only the first N orders), --port P (app), --standin-port P,
@@ -145,7 +145,8 @@ async function main() {
   log("building the app...");
   run("npx", ["remix", "build"], { ...env, NODE_OPTIONS: "" });
 
-  start("app", "npx", ["remix-serve", "./build/index.js"], env);
+  // The production web server, as `npm start` runs it.
+  start("app", process.execPath, ["scripts/web-server.mjs", "./build/index.js"], env);
   start("worker", "npx", ["tsx", "app/jobs/worker.ts"], env);
   await waitForHttp(`${APP_URL}/healthz`, 60_000);
 

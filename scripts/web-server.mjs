@@ -2,6 +2,7 @@
 // (compression, static assets, the Remix handler) plus what running several processes behind a load
 // balancer needs: a database outage answers 503 instead of 500, and SIGTERM drains in-flight
 // requests and closes the Prisma and Redis connections before exiting 0. docs/decisions/090.
+import { createServer } from "node:http";
 import path from "node:path";
 import url from "node:url";
 import { createRequestHandler } from "@remix-run/express";
@@ -16,7 +17,7 @@ const DRAIN_TIMEOUT_MS = 25_000;
 const buildPath = path.resolve(process.argv[2] ?? "build/index.js");
 const build = await import(url.pathToFileURL(buildPath).href);
 installGlobals({ nativeFetch: build.future.v3_singleFetch });
-const { closeWebConnections, logger, withOutageResponses } = build.entry.module;
+const { closeWebConnections, logger, serveHotPath, withOutageResponses } = build.entry.module;
 
 let draining = false;
 const app = express();
@@ -24,15 +25,16 @@ app.disable("x-powered-by");
 app.use(compression());
 app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
-app.use((_request, response, next) => {
-  // Keep-alive clients learn to reconnect elsewhere instead of reusing a connection that is going away.
-  if (draining) response.setHeader("Connection", "close");
-  next();
-});
 app.all("*", createRequestHandler({ build: withOutageResponses(build), mode: process.env.NODE_ENV }));
 
 const port = Number(process.env.PORT ?? 3000);
-const server = app.listen(port, process.env.HOST ?? "0.0.0.0", () => logger.info({ port }, "web listening"));
+// The storefront's recommendations endpoint is answered before express (app/hot-paths.server.ts).
+const server = createServer((request, response) => {
+  // Keep-alive clients learn to reconnect elsewhere instead of reusing a connection that is going away.
+  if (draining) response.setHeader("Connection", "close");
+  if (!serveHotPath(request, response)) app(request, response);
+});
+server.listen(port, process.env.HOST ?? "0.0.0.0", () => logger.info({ port }, "web listening"));
 
 async function shutdown(signal) {
   if (draining) return;

@@ -1,15 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { verifyAppProxy } from "~/services/shopify-signatures.server";
-import { storefrontRecommendations, toResponse } from "~/services/storefront.server";
+import { proxyRecommendations, toResponse } from "~/services/storefront.server";
 
 // GET /apps/shopkeeper/recommendations: the theme blocks' data (contract in docs/decisions/050).
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop, url } = verifyAppProxy(request);
-  const reply = await storefrontRecommendations({
-    shop,
-    searchParams: url.searchParams,
-    ifNoneMatch: request.headers.get("if-none-match"),
-    now: new Date(),
-  });
-  return toResponse(reply);
-};
+// `npm start` answers this path before express and Remix (app/hot-paths.server.ts); this route serves
+// `remix dev` and any other server, with the same service call.
+export const loader = async ({ request }: LoaderFunctionArgs) =>
+  toResponse(await proxyRecommendations({ url: new URL(request.url), ifNoneMatch: request.headers.get("if-none-match"), now: new Date() }));

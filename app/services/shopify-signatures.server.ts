@@ -87,8 +87,9 @@ export interface VerifiedProxyRequest {
  * PROXY_TIMESTAMP_TOLERANCE_S of now (a captured URL can't be replayed later), and the hex
  * HMAC-SHA256 of the sorted parameters. Anything else is refused with 400, as Shopify's helper does.
  */
-export function verifyAppProxy(request: Request, nowMs = Date.now()): VerifiedProxyRequest {
-  const url = new URL(request.url);
+export function verifyAppProxy(request: Request | URL, nowMs = Date.now()): VerifiedProxyRequest {
+  // The web server's hot path (app/hot-paths.server.ts) has a URL but no Fetch Request.
+  const url = request instanceof URL ? request : new URL(request.url);
   const params = url.searchParams;
   const refuse = () => new Response(undefined, { status: 400, statusText: "Bad Request" });
   const single = (name: string) => {

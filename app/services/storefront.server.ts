@@ -32,6 +32,7 @@ import {
 import { customerKey, getShopperPreferences, setPersonalisationOff, addNotInterested, visitorKey } from "~/models/shopper-preferences.server";
 import { incrementAnonymousCounts, recordEvents, type EventRow } from "~/models/events.server";
 import { BODY_LIMITS, BodyTooLargeError, readBodyWithin } from "~/services/body-limit.server";
+import { verifyAppProxy } from "~/services/shopify-signatures.server";
 
 /** Largest accepted events/not-interested body, in bytes. */
 export const MAX_BODY_BYTES = BODY_LIMITS.proxy;
@@ -345,6 +346,15 @@ const responses = new Map<string, CachedResponse>();
 
 function etagOf(body: string): string {
   return `W/"${createHash("sha1").update(body).digest("base64url").slice(0, 22)}"`;
+}
+
+/**
+ * GET /proxy/recommendations as a whole: the proxy signature (a refusal is thrown as a Response, as
+ * the other proxy routes do), then the answer. The Remix route and the web server's hot path both call it.
+ */
+export function proxyRecommendations({ url, ifNoneMatch, now }: { url: URL; ifNoneMatch: string | null; now: Date }): Promise<ProxyReply> {
+  const { shop } = verifyAppProxy(url, now.getTime());
+  return storefrontRecommendations({ shop, searchParams: url.searchParams, ifNoneMatch, now });
 }
 
 /** Handles GET /proxy/recommendations: validation, consent and ethics gates, holdout, caching. */
