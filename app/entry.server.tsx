@@ -15,7 +15,7 @@ import { addDocumentResponseHeaders } from "~/shopify.server";
 
 // The web server (scripts/web-server.mjs) reaches these through the build: outage answers and shutdown.
 export { closeWebConnections, logger, withOutageResponses } from "~/web-process.server";
-export { serveHotPath } from "~/hot-paths.server";
+export { createHotPaths } from "~/hot-paths.server";
 
 // Fail at start-up, with every problem listed, rather than on the first request that needs a variable.
 init();

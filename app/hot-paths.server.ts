@@ -2,14 +2,17 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { gzipSync } from "node:zlib";
 import { isDatabaseUnavailable } from "~/lib/database-outage";
 import { getErrorMessage, logger } from "~/logger.server";
+import { readNodeBodyWithin } from "~/services/body-limit.server";
 import { proxyRecommendations, type ProxyReply } from "~/services/storefront.server";
+import { receiveWebhook } from "~/services/webhooks.server";
 import { databaseUnavailableReply } from "~/web-process.server";
 
-// The storefront's recommendations endpoint is called for every product page view of every shop, so
-// `npm start` (scripts/web-server.mjs) answers it straight from node:http, ahead of express and Remix,
-// whose per-request work (compression middleware, static-file checks, Fetch Request/Response
-// conversion, route matching) cost several times what the answer itself does. The answer is the same
-// service call the Remix route makes, so the two cannot drift. docs/decisions/096.
+// Two endpoints carry almost all of the app's traffic: the storefront's recommendations (every
+// product page view of every shop) and webhook intake (every order, product and customer change).
+// `npm start` (scripts/web-server.mjs) answers them straight from node:http, ahead of express and
+// Remix, whose per-request work (compression middleware, static-file checks, Fetch Request/Response
+// conversion, route matching) cost several times what these answers do. Each makes the same service
+// call as its Remix route, so the two cannot drift. docs/decisions/096.
 
 const RECOMMENDATIONS_PATH = "/proxy/recommendations";
 // Below about a kilobyte gzip saves nothing worth its CPU; the compression middleware uses the same threshold.
@@ -50,35 +53,66 @@ function send(req: IncomingMessage, res: ServerResponse, reply: ProxyReply): voi
   res.writeHead(reply.status, headers).end(body);
 }
 
+function writeResponse(res: ServerResponse, response: Response, body: string): void {
+  res.writeHead(response.status, response.statusText, Object.fromEntries(response.headers)).end(body);
+}
+
+function answerFailure(req: IncomingMessage, res: ServerResponse, route: string, error: unknown): void {
+  if (isDatabaseUnavailable(error)) {
+    logger.warn({ route, err: getErrorMessage(error).split("\n").filter(Boolean).pop() }, "database unavailable; answered 503");
+    send(req, res, databaseUnavailableReply());
+  } else {
+    logger.error({ route, err: getErrorMessage(error) }, "request failed");
+    send(req, res, { status: 500, body: JSON.stringify({ error: "Something went wrong; try again." }), headers: { "Content-Type": "application/json; charset=utf-8" } });
+  }
+}
+
 async function recommendations(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   try {
     const ifNoneMatch = req.headers["if-none-match"];
     send(req, res, await proxyRecommendations({ url, ifNoneMatch: typeof ifNoneMatch === "string" ? ifNoneMatch : null, now: new Date() }));
   } catch (error) {
-    if (error instanceof Response) {
-      // A refused signature, thrown as the Remix routes throw it.
-      res.writeHead(error.status, error.statusText, Object.fromEntries(error.headers)).end(await error.text());
-    } else if (isDatabaseUnavailable(error)) {
-      logger.warn({ route: RECOMMENDATIONS_PATH, err: getErrorMessage(error).split("\n").filter(Boolean).pop() }, "database unavailable; answered 503");
-      send(req, res, databaseUnavailableReply());
-    } else {
-      logger.error({ route: RECOMMENDATIONS_PATH, err: getErrorMessage(error) }, "storefront request failed");
-      send(req, res, { status: 500, body: JSON.stringify({ error: "Something went wrong; try again." }), headers: { "Content-Type": "application/json; charset=utf-8" } });
-    }
+    // A refused signature is thrown as a Response, as in the Remix routes.
+    if (error instanceof Response) writeResponse(res, error, await error.text());
+    else answerFailure(req, res, RECOMMENDATIONS_PATH, error);
+  }
+}
+
+async function webhook(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  try {
+    const header = (name: string) => {
+      const value = req.headers[name];
+      return typeof value === "string" ? value : null;
+    };
+    const response = await receiveWebhook({ method: req.method ?? "POST", header, body: (limit) => readNodeBodyWithin(req, limit) });
+    writeResponse(res, response, await response.text());
+  } catch (error) {
+    if (!(error instanceof Response)) return answerFailure(req, res, path, error);
+    // After a 413 the rest of the body was never read, so the connection can't carry another request.
+    if (error.status === 413) res.setHeader("Connection", "close");
+    writeResponse(res, error, await error.text());
   }
 }
 
 /**
- * Answers the request if it is one of the hot paths and returns true; otherwise returns false and
- * leaves it untouched for express and Remix.
+ * The hot-path handler for a build with these route ids (its webhook routes, one per topic, say which
+ * paths are webhook intake). It answers a request that is one of the hot paths and returns true;
+ * otherwise it returns false and leaves the request untouched for express and Remix.
  */
-export function serveHotPath(req: IncomingMessage, res: ServerResponse): boolean {
-  const raw = req.url ?? "/";
-  const query = raw.indexOf("?");
-  const pathname = query === -1 ? raw : raw.slice(0, query);
-  if (pathname === RECOMMENDATIONS_PATH && (req.method === "GET" || req.method === "HEAD")) {
-    void recommendations(req, res, new URL(raw, "http://hot-path.invalid"));
-    return true;
-  }
-  return false;
+export function createHotPaths(routeIds: readonly string[]): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const webhookPaths = new Set(routeIds.filter((id) => id.startsWith("routes/webhooks.")).map((id) => `/${id.slice("routes/".length).replaceAll(".", "/")}`));
+  return (req, res) => {
+    const raw = req.url ?? "/";
+    const query = raw.indexOf("?");
+    const pathname = query === -1 ? raw : raw.slice(0, query);
+    if (pathname === RECOMMENDATIONS_PATH && (req.method === "GET" || req.method === "HEAD")) {
+      void recommendations(req, res, new URL(raw, "http://hot-path.invalid"));
+      return true;
+    }
+    if (req.method === "POST" && webhookPaths.has(pathname)) {
+      void webhook(req, res, pathname);
+      return true;
+    }
+    return false;
+  };
 }

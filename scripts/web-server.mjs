@@ -17,7 +17,8 @@ const DRAIN_TIMEOUT_MS = 25_000;
 const buildPath = path.resolve(process.argv[2] ?? "build/index.js");
 const build = await import(url.pathToFileURL(buildPath).href);
 installGlobals({ nativeFetch: build.future.v3_singleFetch });
-const { closeWebConnections, logger, serveHotPath, withOutageResponses } = build.entry.module;
+const { closeWebConnections, createHotPaths, logger, withOutageResponses } = build.entry.module;
+const serveHotPath = createHotPaths(Object.keys(build.routes));
 
 let draining = false;
 const app = express();
@@ -28,7 +29,7 @@ app.use(express.static("public", { maxAge: "1h" }));
 app.all("*", createRequestHandler({ build: withOutageResponses(build), mode: process.env.NODE_ENV }));
 
 const port = Number(process.env.PORT ?? 3000);
-// The storefront's recommendations endpoint is answered before express (app/hot-paths.server.ts).
+// Storefront recommendations and webhook intake are answered before express (app/hot-paths.server.ts).
 const server = createServer((request, response) => {
   // Keep-alive clients learn to reconnect elsewhere instead of reusing a connection that is going away.
   if (draining) response.setHeader("Connection", "close");

@@ -25,6 +25,19 @@ export function getQueue(name: QueueName): Queue {
   return queue;
 }
 
+/** Rejects after `ms`: BullMQ can wait on a connection that never comes, and a producer must fail fast instead. */
+async function withinProducerTimeout<T>(work: Promise<T>, ms = 2_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not accept the job within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Validates and enqueues a job; rejects at once when Redis is unreachable (callers keep their own record).
  * The priority comes from `jobPriority`, pushed back while the job's shop floods its queue.
@@ -41,36 +54,56 @@ export async function enqueue<N extends JobName>(
   await producerReady(1_500);
   const shop = fairness.shop ?? (data as { shop?: string }).shop;
   const base = jobPriority[name];
-  // BullMQ can wait on a connection that never comes; a producer must fail fast instead.
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error("Redis did not accept the job within 2 s")), 2_000);
-  });
-  try {
-    const add = async () => {
-      const priority = options.priority ?? (base === undefined ? undefined : base + (shop ? await shopPenalty(queueName, shop) : 0));
-      await queue.add(name, data, priority === undefined ? options : { ...options, priority });
-    };
-    await Promise.race([add(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const add = async () => {
+    const priority = options.priority ?? (base === undefined ? undefined : base + (shop ? (await shopPenalties(queueName, shop, 1))[0] : 0));
+    await queue.add(name, data, priority === undefined ? options : { ...options, priority });
+  };
+  await withinProducerTimeout(add());
 }
 
-/** Enqueues a recorded webhook delivery; the job id makes a redelivery that arrives while it is queued a no-op. */
-export async function enqueueDelivery({ shop, deliveryId }: { shop: string; deliveryId: string }): Promise<void> {
-  // Shopify does not order deliveries: a refund can arrive before its order. Eight attempts back off
-  // for about two minutes in all, long enough for the order (or a crashed worker's lock) to come.
-  await enqueue("process-webhook", { deliveryId, shop }, { jobId: `wh-${deliveryId}`, attempts: 8 }, { shop });
+/**
+ * Enqueues recorded webhook deliveries in one round trip per shop for the fairness counter and one for
+ * the jobs; the job id makes a redelivery that arrives while it is queued a no-op.
+ */
+export async function enqueueDeliveries(deliveries: readonly { shop: string; deliveryId: string }[]): Promise<void> {
+  if (deliveries.length === 0) return;
+  const name = "process-webhook" as const;
+  const queueName = jobQueue[name];
+  const queue = getQueue(queueName);
+  const data = deliveries.map((d) => jobPayloads[name].parse(d));
+  await producerReady(1_500);
+  const add = async () => {
+    const byShop = new Map<string, number[]>();
+    deliveries.forEach((d, i) => byShop.set(d.shop, [...(byShop.get(d.shop) ?? []), i]));
+    const priorities: number[] = [];
+    await Promise.all(
+      [...byShop].map(async ([shop, indexes]) => {
+        const penalties = await shopPenalties(queueName, shop, indexes.length);
+        indexes.forEach((index, k) => (priorities[index] = (jobPriority[name] ?? 0) + penalties[k]));
+      }),
+    );
+    // Shopify does not order deliveries: a refund can arrive before its order. Eight attempts back off
+    // for about two minutes in all, long enough for the order (or a crashed worker's lock) to come.
+    await queue.addBulk(data.map((d, i) => ({ name, data: d, opts: { jobId: `wh-${d.deliveryId}`, attempts: 8, priority: priorities[i] } })));
+  };
+  await withinProducerTimeout(add());
 }
 
-/** How far the shop's next job in this queue is pushed back: one step per `burst` jobs in the current window. */
-async function shopPenalty(queueName: QueueName, shop: string): Promise<number> {
+/** Enqueues one recorded webhook delivery (the sweeper's re-enqueue). */
+export async function enqueueDelivery(delivery: { shop: string; deliveryId: string }): Promise<void> {
+  await enqueueDeliveries([delivery]);
+}
+
+/**
+ * How far each of the shop's next `count` jobs in this queue is pushed back: one step per `burst` jobs
+ * in the current window.
+ */
+async function shopPenalties(queueName: QueueName, shop: string, count: number): Promise<number[]> {
   const window = Math.floor(Date.now() / SHOP_FAIRNESS.windowMs);
   const key = `${env().QUEUE_PREFIX}:fair:${queueName}:${shop}:${window}`;
-  const result = await connection!.multi().incr(key).pexpire(key, SHOP_FAIRNESS.windowMs * 2).exec();
-  const count = Number(result?.[0]?.[1] ?? 1);
-  return Math.min(SHOP_FAIRNESS.maxPenalty, Math.floor((count - 1) / SHOP_FAIRNESS.burst));
+  const result = await connection!.multi().incrby(key, count).pexpire(key, SHOP_FAIRNESS.windowMs * 2).exec();
+  const total = Number(result?.[0]?.[1] ?? count);
+  return Array.from({ length: count }, (_, k) => Math.min(SHOP_FAIRNESS.maxPenalty, Math.floor((total - count + k) / SHOP_FAIRNESS.burst)));
 }
 
 /** Resolves once the producer connection is up; rejects after `ms` (e.g. Redis down at start-up). */

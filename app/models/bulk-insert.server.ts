@@ -19,9 +19,10 @@ function encodeValue(type: ColumnType, value: unknown, sqlite: boolean): unknown
  * Inserts many rows with one statement and one bound parameter (the rows as JSON): SQLite expands it
  * with json_each, PostgreSQL with json_populate_recordset. Prisma's createMany binds every value, and
  * parameter limits then split large batches into hundreds of statements (about 5k rows/s here).
- * Returns a query to run inside a `$transaction([...])`.
+ * Returns a query to run inside a `$transaction([...])`, or alone; it resolves to the rows inserted.
+ * With `skipConflicts`, rows that would violate a unique constraint are left out instead of failing it.
  */
-export function insertRowsQuery(table: string, columns: ColumnSpec, rows: readonly object[]) {
+export function insertRowsQuery(table: string, columns: ColumnSpec, rows: readonly object[], { skipConflicts = false } = {}) {
   const sqlite = flavourOf(env().DATABASE_URL) === "sqlite";
   const names = Object.keys(columns);
   const payload = JSON.stringify(
@@ -35,10 +36,13 @@ export function insertRowsQuery(table: string, columns: ColumnSpec, rows: readon
   const list = names.map((n) => `"${n}"`).join(", ");
   if (sqlite) {
     const select = names.map((n) => `json_extract(value, '$.${n}')`).join(", ");
-    return prisma.$executeRawUnsafe(`INSERT INTO "${table}" (${list}) SELECT ${select} FROM json_each(?)`, payload);
+    // "WHERE true" resolves SQLite's INSERT … SELECT … ON CONFLICT parsing ambiguity.
+    const conflicts = skipConflicts ? " WHERE true ON CONFLICT DO NOTHING" : "";
+    return prisma.$executeRawUnsafe(`INSERT INTO "${table}" (${list}) SELECT ${select} FROM json_each(?)${conflicts}`, payload);
   }
+  const conflicts = skipConflicts ? " ON CONFLICT DO NOTHING" : "";
   return prisma.$executeRawUnsafe(
-    `INSERT INTO "${table}" (${list}) SELECT ${list} FROM json_populate_recordset(NULL::"${table}", $1::json)`,
+    `INSERT INTO "${table}" (${list}) SELECT ${list} FROM json_populate_recordset(NULL::"${table}", $1::json)${conflicts}`,
     payload,
   );
 }

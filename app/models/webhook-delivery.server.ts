@@ -1,4 +1,6 @@
-import prisma, { isUniqueViolation } from "~/db.server";
+import { randomUUID } from "node:crypto";
+import prisma from "~/db.server";
+import { insertRowsQuery, type ColumnSpec } from "~/models/bulk-insert.server";
 
 export interface NewDelivery {
   shop: string;
@@ -9,20 +11,48 @@ export interface NewDelivery {
   payload: string;
 }
 
-/** Stores a delivery once per (shop, event id); a redelivery returns the stored row with duplicate=true. */
-export async function recordDelivery(input: NewDelivery) {
-  try {
-    const delivery = await prisma.webhookDelivery.create({ data: input });
-    return { delivery, duplicate: false };
-  } catch (error) {
-    if (isUniqueViolation(error)) {
-      const delivery = await prisma.webhookDelivery.findUniqueOrThrow({
-        where: { shop_eventId: { shop: input.shop, eventId: input.eventId } },
-      });
-      return { delivery, duplicate: true };
-    }
-    throw error;
-  }
+export interface RecordedDelivery {
+  id: string;
+  status: string;
+  /** True when an earlier delivery of the same event is already stored (this one was not). */
+  duplicate: boolean;
+}
+
+const DELIVERY_COLUMNS: ColumnSpec = {
+  id: "text",
+  shop: "text",
+  eventId: "text",
+  topic: "text",
+  webhookId: "text",
+  apiVersion: "text",
+  payload: "text",
+  receivedAt: "datetime",
+  attempts: "int",
+  status: "text",
+};
+
+/**
+ * Stores deliveries once per (shop, event id), many in one statement: webhook intake commits every
+ * delivery that arrived while the previous statement ran together (app/services/webhooks.server.ts).
+ * Returns, in input order, each delivery's stored row; a redelivery (also one repeated within the
+ * batch) gets the stored row's id and status with duplicate=true.
+ */
+export async function recordDeliveries(inputs: readonly NewDelivery[], now = new Date()): Promise<RecordedDelivery[]> {
+  if (inputs.length === 0) return [];
+  const rows = inputs.map((input) => ({ ...input, id: randomUUID(), receivedAt: now, attempts: 0, status: "received" }));
+  const inserted = await insertRowsQuery("WebhookDelivery", DELIVERY_COLUMNS, rows, { skipConflicts: true });
+  if (inserted === rows.length) return rows.map((row) => ({ id: row.id, status: row.status, duplicate: false }));
+  const shops = [...new Set(rows.map((row) => row.shop))];
+  const stored = await prisma.webhookDelivery.findMany({
+    where: { OR: shops.map((shop) => ({ shop, eventId: { in: rows.filter((row) => row.shop === shop).map((row) => row.eventId) } })) },
+    select: { id: true, shop: true, eventId: true, status: true },
+  });
+  const byEvent = new Map(stored.map((row) => [`${row.shop}\u0000${row.eventId}`, row]));
+  return rows.map((row) => {
+    const found = byEvent.get(`${row.shop}\u0000${row.eventId}`);
+    if (!found) throw new Error(`delivery ${row.eventId} of ${row.shop} was neither inserted nor found`);
+    return { id: found.id, status: found.status, duplicate: found.id !== row.id };
+  });
 }
 
 export async function getDelivery({ shop, id }: { shop: string; id: string }) {

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import { json } from "@remix-run/node";
 import { MAX_UPLOAD_BYTES } from "~/components/DataImportCard";
 
@@ -57,6 +58,28 @@ export async function readBodyWithin(request: Request, limit: number): Promise<U
     chunks.push(value);
   }
   return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** readBodyWithin for a request node:http hands over directly (the web server's hot paths). */
+export function readNodeBodyWithin(request: IncomingMessage, limit: number): Promise<Uint8Array> {
+  const declared = Number(request.headers["content-length"] ?? "0");
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLargeError(limit));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > limit) {
+        request.off("data", onData);
+        // Stop reading; the response (413) will close the connection rather than drain a huge body.
+        request.pause();
+        reject(new BodyTooLargeError(limit));
+      } else chunks.push(chunk);
+    };
+    request.on("data", onData);
+    request.once("end", () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    request.once("error", reject);
+  });
 }
 
 /** A copy of the request with its body already read within the limit; otherwise throws a 413 Response. */

@@ -30,21 +30,34 @@ export interface VerifiedWebhook {
   rawBody: string;
 }
 
+/** What verifying a webhook needs from a request, whichever server received it. */
+export interface WebhookRequestParts {
+  method: string;
+  header(name: string): string | null;
+  /** The whole body; throws BodyTooLargeError past `limit` bytes. */
+  body(limit: number): Promise<Uint8Array>;
+}
+
+/** The parts of a Fetch Request (Remix routes). */
+export function webhookPartsOf(request: Request): WebhookRequestParts {
+  return { method: request.method, header: (name) => request.headers.get(name), body: (limit) => readBodyWithin(request, limit) };
+}
+
 /**
  * Verifies a webhook delivery: POST only (405), body within the limit (413, before any HMAC work),
  * a body and HMAC header (400), HMAC-SHA256 of the raw body (401), then the other headers Shopify
  * always sends and a JSON body (400).
  */
-export async function verifyWebhook(request: Request): Promise<VerifiedWebhook> {
+export async function verifyWebhook(request: WebhookRequestParts): Promise<VerifiedWebhook> {
   if (request.method !== "POST") throw new Response(undefined, { status: 405, statusText: "Method not allowed", headers: { Allow: "POST" } });
   let bytes: Uint8Array;
   try {
-    bytes = await readBodyWithin(request, BODY_LIMITS.webhook);
+    bytes = await request.body(BODY_LIMITS.webhook);
   } catch (error) {
     if (error instanceof BodyTooLargeError) throw payloadTooLarge(BODY_LIMITS.webhook);
     throw error;
   }
-  const header = (name: string) => request.headers.get(name);
+  const header = request.header;
   const hmac = header("x-shopify-hmac-sha256");
   const shop = header("x-shopify-shop-domain");
   const topic = header("x-shopify-topic");

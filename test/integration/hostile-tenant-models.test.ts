@@ -303,9 +303,13 @@ const CALLS: Record<string, Record<string, Spec>> = {
   },
   "webhook-delivery.server": {
     // B's event id: deduplication is per shop, so A's delivery is new, then a duplicate of A's own.
-    recordDelivery: {
+    recordDeliveries: {
       phase: "write",
-      args: (x) => [0, 1].map(() => ({ shop: S, eventId: x.eventId, topic: "ORDERS_CREATE", webhookId: x.delivery, apiVersion: "2025-07", payload: JSON.stringify({ id: x.order }) })),
+      // B's event id under A's shop, first alone, then twice in one batch (a redelivery and a repeat).
+      args: (x) => {
+        const delivery = { shop: S, eventId: x.eventId, topic: "ORDERS_CREATE", webhookId: x.delivery, apiVersion: "2025-07", payload: JSON.stringify({ id: x.order }) };
+        return [[delivery], [delivery, delivery]];
+      },
     },
     getDelivery: { phase: "read", args: (x) => [none({ shop: S, id: x.delivery })] },
     markDeliveryAttempt: { phase: "write", args: (x) => [{ shop: S, id: x.delivery }] },

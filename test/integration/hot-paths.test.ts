@@ -1,17 +1,25 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer, get, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { serveHotPath } from "~/hot-paths.server";
+import { createHotPaths } from "~/hot-paths.server";
+import { getQueue } from "~/jobs/queues.server";
+import { QUEUES } from "~/jobs/definitions";
 import { loader as recommendationsLoader } from "~/routes/proxy.recommendations";
 import { clearStorefrontCaches, closeStorefrontRedis } from "~/services/storefront.server";
 import { signProxyQuery } from "../standin/proxy-signature";
-import { API_SECRET_KEY } from "../support/shopify";
+import { API_SECRET_KEY, webhookRequest } from "../support/shopify";
 import { settle } from "../support/responses";
 
-// `npm start` answers GET /proxy/recommendations before express and Remix. Whatever a shopper sends,
-// the hot path must answer exactly what the Remix route answers.
+// `npm start` answers storefront recommendations and webhook intake before express and Remix. Whatever
+// a shopper or Shopify sends, the hot path must answer exactly what the Remix route answers.
+// The route ids as the Remix build names them, from the route files.
+const ROUTE_IDS = readdirSync(path.resolve(import.meta.dirname, "../../app/routes")).map((file) => `routes/${file.replace(/\.tsx?$/, "")}`);
+const serveHotPath = createHotPaths(ROUTE_IDS);
+const fixture = JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../fixtures/webhooks/orders-create.json"), "utf8"));
 const SHOP = "hot-path-shop.myshopify.com";
 const CUSTOMER = "8801";
 
@@ -146,10 +154,71 @@ describe("the recommendations hot path", () => {
 
   it("leaves every other request to express and Remix", async () => {
     const before = fallThroughs;
-    for (const path of ["/proxy/events", "/proxy/recommendations/extra", "/app", "/webhooks/orders/create"]) {
+    for (const path of ["/proxy/events", "/proxy/recommendations/extra", "/app", "/webhooks/orders/nonexistent"]) {
       expect((await fetch(`${base}${path}?${query({ surface: "home" })}`)).status).toBe(418);
     }
     expect((await fetch(`${base}/proxy/recommendations?${query({ surface: "home" })}`, { method: "POST" })).status).toBe(418);
-    expect(fallThroughs - before).toBe(5);
+    expect((await fetch(`${base}/webhooks/orders/create`)).status).toBe(418);
+    expect(fallThroughs - before).toBe(6);
+  });
+});
+
+/** A signed delivery as node:http receives it: the same request the Remix route tests send. */
+async function postWebhook(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  return fetch(`${base}${url.pathname}`, { method: "POST", headers: request.headers, body: await request.arrayBuffer() });
+}
+
+describe("the webhook intake hot path", () => {
+  const SHOP_W = "hot-webhooks.myshopify.com";
+  const order = (id: number) => ({ ...fixture, id, admin_graphql_api_id: `gid://shopify/Order/${id}` });
+
+  it("is taken for every topic's route, and answers forgeries, bad bodies and oversize bodies as the routes do", async () => {
+    const before = fallThroughs;
+    const topics = ROUTE_IDS.filter((id) => id.startsWith("routes/webhooks.")).map((id) => id.slice("routes/webhooks.".length).replace(".", "/"));
+    expect(topics).toHaveLength(15);
+    for (const topic of topics) {
+      expect({ topic, status: (await postWebhook(webhookRequest(SHOP_W, topic, { id: 1 }, { secret: "forged" }))).status }).toEqual({ topic, status: 401 });
+    }
+    expect((await postWebhook(webhookRequest(SHOP_W, "orders/create", null, { body: "not json" }))).status).toBe(400);
+    const huge = await postWebhook(webhookRequest(SHOP_W, "orders/create", null, { body: `{"pad":"${"x".repeat(3 * 1024 * 1024)}"}` }));
+    expect(huge.status).toBe(413);
+    expect((await huge.json()).error).toMatch(/larger than 2 MB/);
+    expect(fallThroughs - before).toBe(0);
+    expect(await prisma.webhookDelivery.count({ where: { shop: SHOP_W } })).toBe(0);
+  });
+
+  it("records a concurrent burst once per event, redeliveries included, and queues each stored delivery once", async () => {
+    const shop = "hot-burst.myshopify.com";
+    // 60 events, 20 of them delivered twice at the same moment (Shopify retries), all at once.
+    const requests = Array.from({ length: 60 }, (_, i) => webhookRequest(shop, "orders/create", order(70_000 + i), { eventId: `burst-${i}` }));
+    const again = Array.from({ length: 20 }, (_, i) => webhookRequest(shop, "orders/create", order(70_000 + i), { eventId: `burst-${i}` }));
+    const statuses = await Promise.all([...requests, ...again].map((r) => postWebhook(r).then((res) => res.status)));
+    expect(statuses.filter((s) => s === 200)).toHaveLength(80);
+
+    const stored = await prisma.webhookDelivery.findMany({ where: { shop }, select: { id: true, eventId: true, status: true, payload: true } });
+    expect(stored).toHaveLength(60);
+    expect(new Set(stored.map((d) => d.eventId)).size).toBe(60);
+    expect(stored.every((d) => d.status === "received" && JSON.parse(d.payload).id >= 70_000)).toBe(true);
+    const jobs = await Promise.all(stored.map((d) => getQueue(QUEUES.ingest).getJob(`wh-${d.id}`)));
+    expect(jobs.filter((job) => job?.data.deliveryId)).toHaveLength(60);
+
+    // A later redelivery of a stored, still unprocessed event is acknowledged and changes nothing.
+    expect((await postWebhook(webhookRequest(shop, "orders/create", order(70_000), { eventId: "burst-0" }))).status).toBe(200);
+    expect(await prisma.webhookDelivery.count({ where: { shop } })).toBe(60);
+  });
+
+  it("stores exactly what the Remix route stores for the same delivery", async () => {
+    const shop = "hot-same.myshopify.com";
+    const { action } = await import("~/routes/webhooks.orders.create");
+    const viaRemix = await settle(action({ request: webhookRequest(shop, "orders/create", order(81_001), { eventId: "same-remix" }), params: {}, context: {} }));
+    const viaHot = await postWebhook(webhookRequest(shop, "orders/create", order(81_002), { eventId: "same-hot" }));
+    expect([viaRemix.status, viaHot.status]).toEqual([200, 200]);
+    const rows = await prisma.webhookDelivery.findMany({ where: { shop }, orderBy: { eventId: "asc" }, select: { eventId: true, topic: true, apiVersion: true, status: true, attempts: true, webhookId: true, receivedAt: true } });
+    expect(rows.map(({ receivedAt: _r, webhookId: _w, ...rest }) => rest)).toEqual([
+      { eventId: "same-hot", topic: "ORDERS_CREATE", apiVersion: "2025-07", status: "received", attempts: 0 },
+      { eventId: "same-remix", topic: "ORDERS_CREATE", apiVersion: "2025-07", status: "received", attempts: 0 },
+    ]);
+    for (const row of rows) expect(Math.abs(row.receivedAt.getTime() - Date.now())).toBeLessThan(60_000);
   });
 });

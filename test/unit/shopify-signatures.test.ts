@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { PROXY_TIMESTAMP_TOLERANCE_S, verifyAppProxy, verifyWebhook } from "~/services/shopify-signatures.server";
+import { PROXY_TIMESTAMP_TOLERANCE_S, verifyAppProxy, verifyWebhook, webhookPartsOf } from "~/services/shopify-signatures.server";
 import { TtlCache } from "~/lib/storefront/ttl-cache";
 import { signProxyQuery } from "../standin/proxy-signature";
 
@@ -63,7 +63,7 @@ function webhook(body: string, { secret = SECRET, method = "POST", drop = "" } =
 describe("verifyWebhook", () => {
   it("returns the delivery's fields, the topic as the library stores it, and the exact signed body", async () => {
     const body = '{"id": 1,  "name":"#1"}';
-    expect(await verifyWebhook(webhook(body))).toEqual({
+    expect(await verifyWebhook(webhookPartsOf(webhook(body)))).toEqual({
       shop: SHOP,
       topic: "ORDERS_CREATE",
       webhookId: "wh-1",
@@ -75,11 +75,11 @@ describe("verifyWebhook", () => {
 
   it("answers 405 GET, 401 forged, 400 missing topic or non-JSON, 413 oversized (5 cases)", async () => {
     const cases = [
-      verifyWebhook(webhook("{}", { method: "GET" })),
-      verifyWebhook(webhook('{"id":1}', { secret: "forged" })),
-      verifyWebhook(webhook('{"id":1}', { drop: "X-Shopify-Topic" })),
-      verifyWebhook(webhook("not json")),
-      verifyWebhook(webhook(`{"pad":"${"x".repeat(3 * 1024 * 1024)}"}`)),
+      verifyWebhook(webhookPartsOf(webhook("{}", { method: "GET" }))),
+      verifyWebhook(webhookPartsOf(webhook('{"id":1}', { secret: "forged" }))),
+      verifyWebhook(webhookPartsOf(webhook('{"id":1}', { drop: "X-Shopify-Topic" }))),
+      verifyWebhook(webhookPartsOf(webhook("not json"))),
+      verifyWebhook(webhookPartsOf(webhook(`{"pad":"${"x".repeat(3 * 1024 * 1024)}"}`))),
     ];
     expect(await Promise.all(cases.map((c) => status(c)))).toEqual([405, 401, 400, 400, 413]);
   });
