@@ -53,7 +53,7 @@ Object.assign(process.env, {
   REDIS_URL,
 });
 const { init } = await import("~/env.server");
-const { setPrismaClient } = await import("~/db.server");
+const { refreshPlannerStatistics, setPrismaClient } = await import("~/db.server");
 const { insertRowsQuery, ORDER_COLUMNS, ORDER_LINE_COLUMNS, PRODUCT_COLUMNS } = await import("~/models/bulk-insert.server");
 const { requestRecompute } = await import("~/services/recommendations.server");
 const { closeQueues, getQueue } = await import("~/jobs/queues.server");
@@ -289,6 +289,8 @@ async function run(flavour: "sqlite" | "postgres") {
     const big = await seed(db, BIG, generateShop({ orders: Number(values.orders), products: Number(values.products), seed: 42 }));
     const small = numericIds(generateShop({ orders: 2_000, products: 300, seed: 7 }), 1_000_000);
     const smallCounts = await seed(db, SMALL, small);
+    // What the backfill does after loading a shop's history.
+    await refreshPlannerStatistics(["Product", "Order", "OrderLine"]);
     console.log(
       `  big shop ${big.orders} orders, ${big.lines} lines, ${big.products} products; small shop ${smallCounts.orders} orders, ${smallCounts.products} products ` +
         `(${((performance.now() - t) / 1000).toFixed(0)} s)`,

@@ -218,6 +218,9 @@ export async function runBackfill({ syncRunId }: { syncRunId: string }) {
       linesDone = 0;
       await updateSyncRun({ shop, id: run.id, data: { bulkOperationId: null, linesDone: 0, counts } });
     }
+    // The recompute requested below reads the whole history: plan it with the loaded row counts, not
+    // those of the last refresh (at 2M orders a stale plan scans every line for each page of orders).
+    await refreshPlannerStatistics(Object.values(TABLES).flat());
     await updateSyncRun({ shop, id: run.id, data: { status: "completed", stage: null, counts, finishedAt: new Date() } });
     logger.info({ shop, syncRunId: run.id, counts }, "backfill completed");
     await requestRecompute({ shop });

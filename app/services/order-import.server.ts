@@ -9,6 +9,7 @@ import { refreshCustomerAggregates, saveCustomers } from "~/models/customers.ser
 import { createSyncRun, updateSyncRun } from "~/models/sync-run.server";
 import { afterOrdersChanged } from "~/services/freshness.server";
 import { getErrorMessage } from "~/logger.server";
+import { refreshPlannerStatistics } from "~/db.server";
 
 const BATCH = 200;
 const SKU_CHUNK = 500;
@@ -170,6 +171,8 @@ export async function importOrderExport({ shop, input }: { shop: string; input: 
     throw await fail(`import stopped: ${getErrorMessage(error)}`);
   }
 
+  // As after a backfill: later reads of the shop's history must be planned with the imported row counts.
+  await refreshPlannerStatistics(["Order", "OrderLine", "Customer"]);
   await updateSyncRun({
     shop,
     id: run.id,

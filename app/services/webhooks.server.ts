@@ -42,11 +42,15 @@ async function writeWaiting(): Promise<void> {
   writing = true;
   try {
     while (waiting.length > 0) {
+      // Let node read every request that is ready first, so they join this batch: on SQLite the INSERT
+      // runs synchronously and nothing arrives while it does.
+      await new Promise((resolve) => setImmediate(resolve));
       const batch = waiting.slice(0, MAX_BATCH);
       waiting = waiting.slice(MAX_BATCH);
+      // One batch at a time, queueing included: whatever arrives meanwhile makes the next batch larger,
+      // and larger batches are what make a burst cheap.
       const recorded = await record(batch);
-      // The next batch's INSERT need not wait for this one's Redis round trip.
-      if (recorded.length) void enqueueRecorded(recorded);
+      if (recorded.length) await enqueueRecorded(recorded);
     }
   } finally {
     writing = false;
