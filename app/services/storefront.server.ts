@@ -348,6 +348,25 @@ function etagOf(body: string): string {
   return `W/"${createHash("sha1").update(body).digest("base64url").slice(0, 22)}"`;
 }
 
+// Shoppers on the same page send the same query but for Shopify's per-request signature and timestamp,
+// so the validated query is remembered by the rest of it: a product page's block costs one parse.
+const PARSED_QUERY_MAX = 10_000;
+const PER_REQUEST_PARAMS = new Set(["signature", "timestamp"]);
+type ParsedQuery = { success: true; data: RecommendationsQuery } | { success: false; error: ReturnType<typeof describeIssues> };
+const parsedQueries = new Map<string, ParsedQuery>();
+
+function parseRecommendationsQuery(searchParams: URLSearchParams): ParsedQuery {
+  let key = "";
+  for (const [name, value] of searchParams) if (!PER_REQUEST_PARAMS.has(name)) key += `${name}=${value}\u0000`;
+  const known = parsedQueries.get(key);
+  if (known) return known;
+  const result = recommendationsQuerySchema.safeParse(firstValues(searchParams));
+  const parsed: ParsedQuery = result.success ? { success: true, data: result.data } : { success: false, error: describeIssues(result.error) };
+  if (parsedQueries.size >= PARSED_QUERY_MAX) parsedQueries.delete(parsedQueries.keys().next().value!);
+  parsedQueries.set(key, parsed);
+  return parsed;
+}
+
 /**
  * GET /proxy/recommendations as a whole: the proxy signature (a refusal is thrown as a Response, as
  * the other proxy routes do), then the answer. The Remix route and the web server's hot path both call it.
@@ -356,6 +375,8 @@ export function proxyRecommendations({ url, ifNoneMatch, now }: { url: URL; ifNo
   const { shop } = verifyAppProxy(url, now.getTime());
   return storefrontRecommendations({ shop, searchParams: url.searchParams, ifNoneMatch, now });
 }
+
+const NO_PREFERENCES = { personalisationOff: false, notInterested: new Set<string>() } as const;
 
 /** Handles GET /proxy/recommendations: validation, consent and ethics gates, holdout, caching. */
 export async function storefrontRecommendations({
@@ -369,8 +390,8 @@ export async function storefrontRecommendations({
   ifNoneMatch: string | null;
   now: Date;
 }): Promise<ProxyReply> {
-  const parsed = recommendationsQuerySchema.safeParse(firstValues(searchParams));
-  if (!parsed.success) return jsonReply(400, describeIssues(parsed.error));
+  const parsed = parseRecommendationsQuery(searchParams);
+  if (!parsed.success) return jsonReply(400, parsed.error);
   const query = parsed.data;
   const nowMs = now.getTime();
   const context = await shopContext(shop, nowMs);
@@ -398,13 +419,16 @@ export async function storefrontRecommendations({
   const mayPersonalise =
     !!customerId && personalVerdict({ ...gates, serverOptOut: false, customerOrders: Number.POSITIVE_INFINITY, capAllowed: true }) === "ok";
   const capKey = customerId ? customerKey(customerId) : null;
-  const [prefs, customer, offers] = await Promise.all([
-    keys.length ? getShopperPreferences({ shop, keys }) : { personalisationOff: false, notInterested: new Set<string>() },
-    mayPersonalise
-      ? prisma.customer.findUnique({ where: { shop_id: { shop, id: customerId! } }, select: { numberOfOrders: true, personalisationOptOut: true } })
-      : null,
-    mayPersonalise ? recentPersonalOffers(shop, capKey!, nowMs) : null,
-  ]);
+  // A shopper without consent (most of them) has nothing to read: no waits at all.
+  const [prefs, customer, offers] = keys.length
+    ? await Promise.all([
+        getShopperPreferences({ shop, keys }),
+        mayPersonalise
+          ? prisma.customer.findUnique({ where: { shop_id: { shop, id: customerId! } }, select: { numberOfOrders: true, personalisationOptOut: true } })
+          : null,
+        mayPersonalise ? recentPersonalOffers(shop, capKey!, nowMs) : null,
+      ])
+    : [NO_PREFERENCES, null, null];
 
   let verdict: PersonalVerdict = personalVerdict({
     ...gates,
