@@ -120,13 +120,29 @@ export async function forEachRecOrderPage({ shop, pageSize = 5_000, onPage }: { 
   for (;;) {
     const page = await prisma.order.findMany({
       where: { shop, cancelledAt: null, ...(cursor ? { id: { gt: cursor } } : {}) },
-      select: { id: true, customerId: true, createdAt: true, lines: { select: LINE_SELECT } },
+      select: { id: true, customerId: true, createdAt: true },
       orderBy: { id: "asc" },
       take: pageSize,
     });
+    // The page's lines by the same key range, not by a list of its order ids: Prisma's relation load
+    // sends the 5,000 ids (and the shop as many times) as parameters, and at 2M orders PostgreSQL took
+    // about a second per page for that, against 30 ms for the range on (shop, orderId). Lines of
+    // cancelled orders in the range are read and dropped.
+    const lines = new Map<string, LineRow[]>();
+    if (page.length > 0) {
+      const rows = await prisma.orderLine.findMany({
+        where: { shop, orderId: { ...(cursor ? { gt: cursor } : {}), lte: page[page.length - 1].id } },
+        select: { orderId: true, ...LINE_SELECT },
+      });
+      for (const row of rows) {
+        const list = lines.get(row.orderId);
+        if (list) list.push(row);
+        else lines.set(row.orderId, [row]);
+      }
+    }
     const records: OrderRecord[] = [];
     for (const o of page) {
-      const rec = toOrderRecord(o);
+      const rec = toOrderRecord({ ...o, lines: lines.get(o.id) ?? [] });
       if (rec.lines.length > 0) records.push(rec);
     }
     onPage(records);
