@@ -1,11 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { gzipSync } from "node:zlib";
-import { isDatabaseUnavailable } from "~/lib/database-outage";
 import { getErrorMessage, logger } from "~/logger.server";
 import { readNodeBodyWithin } from "~/services/body-limit.server";
 import { proxyRecommendations, type ProxyReply } from "~/services/storefront.server";
 import { receiveWebhook } from "~/services/webhooks.server";
-import { databaseUnavailableReply } from "~/web-process.server";
+import { databaseOutageReply } from "~/web-process.server";
 
 // Two endpoints carry almost all of the app's traffic: the storefront's recommendations (every
 // product page view of every shop) and webhook intake (every order, product and customer change).
@@ -53,18 +52,18 @@ function send(req: IncomingMessage, res: ServerResponse, reply: ProxyReply): voi
   res.writeHead(reply.status, headers).end(body);
 }
 
-function writeResponse(res: ServerResponse, response: Response, body: string): void {
-  res.writeHead(response.status, response.statusText, Object.fromEntries(response.headers)).end(body);
-}
-
-function answerFailure(req: IncomingMessage, res: ServerResponse, route: string, error: unknown): void {
-  if (isDatabaseUnavailable(error)) {
-    logger.warn({ route, err: getErrorMessage(error).split("\n").filter(Boolean).pop() }, "database unavailable; answered 503");
-    send(req, res, databaseUnavailableReply());
-  } else {
-    logger.error({ route, err: getErrorMessage(error) }, "request failed");
-    send(req, res, { status: 500, body: JSON.stringify({ error: "Something went wrong; try again." }), headers: { "Content-Type": "application/json; charset=utf-8" } });
+/** A Response thrown by a service (a refused signature, 405, 413) as it is; an outage 503; anything else 500. */
+async function answerError(req: IncomingMessage, res: ServerResponse, route: string, error: unknown): Promise<void> {
+  if (error instanceof Response) {
+    // After a 413 the rest of the body was never read, so the connection can't carry another request.
+    if (error.status === 413) res.setHeader("Connection", "close");
+    res.writeHead(error.status, error.statusText, Object.fromEntries(error.headers)).end(await error.text());
+    return;
   }
+  const outage = databaseOutageReply(error, route);
+  if (outage) return send(req, res, outage);
+  logger.error({ route, err: getErrorMessage(error) }, "request failed");
+  send(req, res, { status: 500, body: JSON.stringify({ error: "Something went wrong; try again." }), headers: { "Content-Type": "application/json; charset=utf-8" } });
 }
 
 async function recommendations(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -72,9 +71,7 @@ async function recommendations(req: IncomingMessage, res: ServerResponse, url: U
     const ifNoneMatch = req.headers["if-none-match"];
     send(req, res, await proxyRecommendations({ url, ifNoneMatch: typeof ifNoneMatch === "string" ? ifNoneMatch : null, now: new Date() }));
   } catch (error) {
-    // A refused signature is thrown as a Response, as in the Remix routes.
-    if (error instanceof Response) writeResponse(res, error, await error.text());
-    else answerFailure(req, res, RECOMMENDATIONS_PATH, error);
+    await answerError(req, res, RECOMMENDATIONS_PATH, error);
   }
 }
 
@@ -85,12 +82,9 @@ async function webhook(req: IncomingMessage, res: ServerResponse, path: string):
       return typeof value === "string" ? value : null;
     };
     const response = await receiveWebhook({ method: req.method ?? "POST", header, body: (limit) => readNodeBodyWithin(req, limit) });
-    writeResponse(res, response, await response.text());
+    res.writeHead(response.status, response.statusText, Object.fromEntries(response.headers)).end(await response.text());
   } catch (error) {
-    if (!(error instanceof Response)) return answerFailure(req, res, path, error);
-    // After a 413 the rest of the body was never read, so the connection can't carry another request.
-    if (error.status === 413) res.setHeader("Connection", "close");
-    writeResponse(res, error, await error.text());
+    await answerError(req, res, path, error);
   }
 }
 

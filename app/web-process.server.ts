@@ -10,18 +10,18 @@ import { getErrorMessage, logger } from "~/logger.server";
 
 const RETRY_AFTER_SECONDS = 5;
 
-/** The answer to any request that needed the database while it was unreachable. */
-export function databaseUnavailableReply(): { status: number; body: string; headers: Record<string, string> } {
+/**
+ * The answer to a request that needed the database while it was unreachable (logged once here), or
+ * null when the error is anything else. Both servers use it: the Remix build below and the hot paths.
+ */
+export function databaseOutageReply(error: unknown, route: string): { status: number; body: string; headers: Record<string, string> } | null {
+  if (!isDatabaseUnavailable(error)) return null;
+  logger.warn({ route, err: getErrorMessage(error).split("\n").filter(Boolean).pop() }, "database unavailable; answered 503");
   return {
     status: 503,
     body: JSON.stringify({ error: "service_unavailable", message: "The database is unavailable. Try again in a few seconds." }),
     headers: { "Content-Type": "application/json", "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": "no-store" },
   };
-}
-
-function databaseUnavailableResponse(): Response {
-  const reply = databaseUnavailableReply();
-  return new Response(reply.body, { status: reply.status, headers: reply.headers });
 }
 
 type DataFunction = (args: { request: Request }) => unknown;
@@ -31,9 +31,9 @@ function answerOutagesWith503(fn: DataFunction, routeId: string): DataFunction {
     try {
       return await fn(args);
     } catch (error) {
-      if (!isDatabaseUnavailable(error)) throw error;
-      logger.warn({ route: routeId, err: getErrorMessage(error).split("\n").filter(Boolean).pop() }, "database unavailable; answered 503");
-      throw databaseUnavailableResponse();
+      const reply = databaseOutageReply(error, routeId);
+      if (!reply) throw error;
+      throw new Response(reply.body, { status: reply.status, headers: reply.headers });
     }
   };
 }

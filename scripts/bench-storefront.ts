@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { Redis } from "ioredis";
 import { createTestDatabase, type TestDatabase } from "../test/support/database";
-import { signProxyQuery } from "../test/standin/proxy-signature";
+import { signedProxyQuery } from "../test/standin/proxy-signature";
 import { measureAssets } from "./asset-sizes.mjs";
 import { groupCpuMs, startApp } from "./lib/app-process";
 
@@ -99,13 +99,7 @@ async function waitForHttp(url: string, timeoutMs: number) {
 
 /** Signs a query the way Shopify's app proxy does, with a fresh timestamp (the app allows 90 s of skew). */
 function signed(route: string, params: Record<string, string>, customer = ""): string {
-  const q = new URLSearchParams(params);
-  q.set("shop", SHOP);
-  q.set("logged_in_customer_id", customer);
-  q.set("path_prefix", "/apps/shopkeeper");
-  q.set("timestamp", String(Math.floor(Date.now() / 1000)));
-  q.set("signature", signProxyQuery(q, SECRET));
-  return `/proxy/${route}?${q}`;
+  return `/proxy/${route}?${signedProxyQuery(params, { shop: SHOP, secret: SECRET, customer })}`;
 }
 
 /** Product pages from shoppers without consent: the shared (cacheable) case. */

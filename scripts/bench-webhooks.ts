@@ -8,7 +8,7 @@
  * Needs Redis (REDIS_URL) and, for PostgreSQL, TEST_PG_URL or a local postgres superuser.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createHmac, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
@@ -17,6 +17,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { createTestDatabase, type TestDatabase } from "../test/support/database";
+import { webhookHeaders } from "../test/standin/webhooks";
 import { startApp } from "./lib/app-process";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -141,15 +142,8 @@ async function run(flavour: "sqlite" | "postgres") {
             method: "POST",
             agent,
             headers: {
-              "Content-Type": "application/json",
+              ...webhookHeaders(body, { topic: "orders/create", shop: to, apiSecret: SECRET, eventId, webhookId: `wh-${eventId}` }),
               "Content-Length": Buffer.byteLength(body),
-              "X-Shopify-Hmac-Sha256": createHmac("sha256", SECRET).update(body).digest("base64"),
-              "X-Shopify-Topic": "orders/create",
-              "X-Shopify-Shop-Domain": to,
-              "X-Shopify-API-Version": "2025-07",
-              "X-Shopify-Webhook-Id": `wh-${eventId}`,
-              "X-Shopify-Event-Id": eventId,
-              "X-Shopify-Triggered-At": new Date().toISOString(),
             },
           },
           (response) => {

@@ -74,7 +74,11 @@ export async function enqueueDeliveries(deliveries: readonly { shop: string; del
   await producerReady(1_500);
   const add = async () => {
     const byShop = new Map<string, number[]>();
-    deliveries.forEach((d, i) => byShop.set(d.shop, [...(byShop.get(d.shop) ?? []), i]));
+    deliveries.forEach((d, i) => {
+      const indexes = byShop.get(d.shop);
+      if (indexes) indexes.push(i);
+      else byShop.set(d.shop, [i]);
+    });
     const priorities: number[] = [];
     await Promise.all(
       [...byShop].map(async ([shop, indexes]) => {

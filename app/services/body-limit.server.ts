@@ -32,8 +32,9 @@ export function payloadTooLarge(limit: number, advice = ""): Response {
   return json({ error: `${new BodyTooLargeError(limit).message}${advice ? ` ${advice}` : ""}` }, { status: 413 });
 }
 
-function declaredTooLarge(request: Request, limit: number): boolean {
-  const declared = Number(request.headers.get("content-length") ?? "0");
+/** The Content-Length header says more than the limit (a chunked body has none; a declared one can lie). */
+function declaredTooLarge(contentLength: string | null | undefined, limit: number): boolean {
+  const declared = Number(contentLength ?? "0");
   return Number.isFinite(declared) && declared > limit;
 }
 
@@ -42,7 +43,7 @@ function declaredTooLarge(request: Request, limit: number): boolean {
  * while streaming, because a chunked body has no Content-Length and a declared one can lie.
  */
 export async function readBodyWithin(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
-  if (declaredTooLarge(request, limit)) throw new BodyTooLargeError(limit);
+  if (declaredTooLarge(request.headers.get("content-length"), limit)) throw new BodyTooLargeError(limit);
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -62,8 +63,7 @@ export async function readBodyWithin(request: Request, limit: number): Promise<U
 
 /** readBodyWithin for a request node:http hands over directly (the web server's hot paths). */
 export function readNodeBodyWithin(request: IncomingMessage, limit: number): Promise<Uint8Array> {
-  const declared = Number(request.headers["content-length"] ?? "0");
-  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLargeError(limit));
+  if (declaredTooLarge(request.headers["content-length"], limit)) return Promise.reject(new BodyTooLargeError(limit));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -105,7 +105,7 @@ export async function formDataWithin(request: Request, limit: number = BODY_LIMI
  * have passed, for uploads too large to hold in memory. A declared oversize throws at once.
  */
 export function streamWithin(request: Request, limit: number): Request {
-  if (declaredTooLarge(request, limit)) throw new BodyTooLargeError(limit);
+  if (declaredTooLarge(request.headers.get("content-length"), limit)) throw new BodyTooLargeError(limit);
   if (!request.body) return request;
   let size = 0;
   const counter = new TransformStream<Uint8Array, Uint8Array>({

@@ -9,7 +9,7 @@ import { QUEUES } from "~/jobs/definitions";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { startTcpRelay, type TcpRelay } from "../support/tcp-relay";
-import { webhookHmac } from "../standin/webhooks";
+import { webhookHeaders } from "../standin/webhooks";
 import {
   API_SECRET,
   REDIS_URL,
@@ -50,15 +50,8 @@ function slowWebhook(appUrl: string, payload: object, eventId: string) {
     path: "/webhooks/orders/create",
     agent: false,
     headers: {
-      "Content-Type": "application/json",
+      ...webhookHeaders(body, { topic: "orders/create", shop: SHOP, apiSecret: API_SECRET, eventId, webhookId: `wh-${eventId}` }),
       "Content-Length": Buffer.byteLength(body),
-      "X-Shopify-Hmac-Sha256": webhookHmac(body, API_SECRET),
-      "X-Shopify-Topic": "orders/create",
-      "X-Shopify-Shop-Domain": SHOP,
-      "X-Shopify-API-Version": "2025-07",
-      "X-Shopify-Webhook-Id": `wh-${eventId}`,
-      "X-Shopify-Event-Id": eventId,
-      "X-Shopify-Triggered-At": new Date().toISOString(),
     },
   });
   const connected = new Promise<void>((resolve) => {

@@ -10,7 +10,7 @@ import { getQueue } from "~/jobs/queues.server";
 import { QUEUES } from "~/jobs/definitions";
 import { loader as recommendationsLoader } from "~/routes/proxy.recommendations";
 import { clearStorefrontCaches, closeStorefrontRedis } from "~/services/storefront.server";
-import { signProxyQuery } from "../standin/proxy-signature";
+import { signedProxyQuery } from "../standin/proxy-signature";
 import { API_SECRET_KEY, webhookRequest } from "../support/shopify";
 import { settle } from "../support/responses";
 
@@ -28,13 +28,7 @@ let base: string;
 let fallThroughs = 0;
 
 function query(params: Record<string, string>, { customer = "", secret = API_SECRET_KEY, shop = SHOP, ageSeconds = 0 } = {}): string {
-  const q = new URLSearchParams(params);
-  q.set("shop", shop);
-  q.set("logged_in_customer_id", customer);
-  q.set("path_prefix", "/apps/shopkeeper");
-  q.set("timestamp", String(Math.floor(Date.now() / 1000) - ageSeconds));
-  q.set("signature", signProxyQuery(q, secret));
-  return q.toString();
+  return signedProxyQuery(params, { shop, secret, customer, timestampSeconds: Math.floor(Date.now() / 1000) - ageSeconds }).toString();
 }
 
 /** The same signed URL through the hot path and through the Remix route. */

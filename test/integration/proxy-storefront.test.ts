@@ -8,7 +8,7 @@ import { action as notInterestedAction } from "~/routes/proxy.not-interested";
 import { loader as privacyLoader, action as privacyAction } from "~/routes/proxy.privacy";
 import { clearStorefrontCaches, closeStorefrontRedis, DEFAULT_EXPERIMENT_ID, EVENTS_PER_MINUTE } from "~/services/storefront.server";
 import { listAnonymousCounts, listEvents } from "~/models/events.server";
-import { signProxyQuery } from "../standin/proxy-signature";
+import { signProxyQuery, signedProxyQuery } from "../standin/proxy-signature";
 import { API_SECRET_KEY } from "../support/shopify";
 import { settle } from "../support/responses";
 
@@ -19,12 +19,7 @@ const VISITOR = "visitor-abcdef12";
 
 /** A request exactly as Shopify's app proxy forwards it: our params plus shop, customer, prefix, timestamp, signature. */
 function signed(path: string, params: Record<string, string>, { customer = "", secret = API_SECRET_KEY, init = {} as RequestInit } = {}) {
-  const query = new URLSearchParams(params);
-  query.set("shop", SHOP);
-  query.set("logged_in_customer_id", customer);
-  query.set("path_prefix", "/apps/shopkeeper");
-  query.set("timestamp", String(Math.floor(Date.now() / 1000)));
-  query.set("signature", signProxyQuery(query, secret));
+  const query = signedProxyQuery(params, { shop: SHOP, secret, customer });
   return new Request(`https://shopkeeper.test/proxy/${path}?${query}`, init);
 }
 

@@ -45,3 +45,20 @@ export function buildProxyQuery(
   query.set("signature", signProxyQuery(query, secret));
   return query;
 }
+
+/**
+ * A query as Shopify's app proxy forwards it: the given parameters, then shop, logged_in_customer_id
+ * ("" for guests), path_prefix, timestamp and the signature over all of them.
+ */
+export function signedProxyQuery(
+  params: Record<string, string>,
+  { shop, secret, customer = "", timestampSeconds = Math.floor(Date.now() / 1000) }: { shop: string; secret: string; customer?: string; timestampSeconds?: number },
+): URLSearchParams {
+  const query = new URLSearchParams(params);
+  query.set("shop", shop);
+  query.set("logged_in_customer_id", customer);
+  query.set("path_prefix", "/apps/shopkeeper");
+  query.set("timestamp", String(timestampSeconds));
+  query.set("signature", signProxyQuery(query, secret));
+  return query;
+}

@@ -54,22 +54,30 @@ export function webhookHmac(body: string, secret: string): string {
   return createHmac("sha256", secret).update(body, "utf8").digest("base64");
 }
 
-/** POSTs one webhook to the app with all of Shopify's headers and returns what happened. */
-export async function sendWebhook(options: SendWebhookOptions): Promise<WebhookDelivery> {
-  const body = typeof options.payload === "string" ? options.payload : JSON.stringify(options.payload);
-  const eventId = options.eventId ?? randomUUID();
-  const webhookId = options.webhookId ?? randomUUID();
-  const headers: Record<string, string> = {
+/** Every header Shopify sends with a webhook delivery of this exact body. */
+export function webhookHeaders(
+  body: string,
+  options: Pick<SendWebhookOptions, "topic" | "shop" | "apiSecret" | "apiVersion" | "triggeredAt" | "signWithSecret" | "hmacOverride"> & { eventId: string; webhookId: string },
+): Record<string, string> {
+  return {
     "Content-Type": "application/json",
     "User-Agent": "Shopify-Captain-Hook",
     "X-Shopify-Topic": options.topic,
     "X-Shopify-Hmac-Sha256": options.hmacOverride ?? webhookHmac(body, options.signWithSecret ?? options.apiSecret),
     "X-Shopify-Shop-Domain": options.shop,
     "X-Shopify-API-Version": options.apiVersion ?? DEFAULT_API_VERSION,
-    "X-Shopify-Webhook-Id": webhookId,
-    "X-Shopify-Event-Id": eventId,
+    "X-Shopify-Webhook-Id": options.webhookId,
+    "X-Shopify-Event-Id": options.eventId,
     "X-Shopify-Triggered-At": options.triggeredAt ?? new Date().toISOString(),
   };
+}
+
+/** POSTs one webhook to the app with all of Shopify's headers and returns what happened. */
+export async function sendWebhook(options: SendWebhookOptions): Promise<WebhookDelivery> {
+  const body = typeof options.payload === "string" ? options.payload : JSON.stringify(options.payload);
+  const eventId = options.eventId ?? randomUUID();
+  const webhookId = options.webhookId ?? randomUUID();
+  const headers = webhookHeaders(body, { ...options, eventId, webhookId });
   const url = `${options.appUrl.replace(/\/$/, "")}${options.path ?? `/webhooks/${options.topic}`}`;
   const response = await (options.fetchImpl ?? fetch)(url, { method: "POST", headers, body });
   return {
