@@ -66,12 +66,16 @@ async function answerError(req: IncomingMessage, res: ServerResponse, route: str
   send(req, res, { status: 500, body: JSON.stringify({ error: "Something went wrong; try again." }), headers: { "Content-Type": "application/json; charset=utf-8" } });
 }
 
-async function recommendations(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+function recommendations(req: IncomingMessage, res: ServerResponse, url: URL): void {
+  const failed = (error: unknown) => answerError(req, res, RECOMMENDATIONS_PATH, error);
   try {
     const ifNoneMatch = req.headers["if-none-match"];
-    send(req, res, await proxyRecommendations({ url, ifNoneMatch: typeof ifNoneMatch === "string" ? ifNoneMatch : null, now: new Date() }));
+    const reply = proxyRecommendations({ url, ifNoneMatch: typeof ifNoneMatch === "string" ? ifNoneMatch : null, now: new Date() });
+    // A cached shared answer comes back synchronously and is sent in the same turn.
+    if (reply instanceof Promise) reply.then((r) => send(req, res, r)).catch(failed);
+    else send(req, res, reply);
   } catch (error) {
-    await answerError(req, res, RECOMMENDATIONS_PATH, error);
+    void failed(error);
   }
 }
 
@@ -100,7 +104,7 @@ export function createHotPaths(routeIds: readonly string[]): (req: IncomingMessa
     const query = raw.indexOf("?");
     const pathname = query === -1 ? raw : raw.slice(0, query);
     if (pathname === RECOMMENDATIONS_PATH && (req.method === "GET" || req.method === "HEAD")) {
-      void recommendations(req, res, new URL(raw, "http://hot-path.invalid"));
+      recommendations(req, res, new URL(raw, "http://hot-path.invalid"));
       return true;
     }
     if (req.method === "POST" && webhookPaths.has(pathname)) {

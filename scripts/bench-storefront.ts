@@ -4,10 +4,10 @@
 //   guests        product pages from shoppers without consent (500 distinct signed URLs; the shared case)
 //   mixed         40% logged-in customers with consent (personal lists, frequency cap), 20% consenting
 //                 visitors, 20% consent denied, 20% unknown; home, product and cart pages, distinct ids
-// then a bare node:http server returning the guests' JSON, and the auth-only floor. Prints req/s,
-// p50/p99, the ratios, and the theme assets' gzip sizes.
+// and a bare node:http server returning the guests' JSON. Prints req/s, p50/p99, the ratios, and the
+// theme assets' gzip sizes.
 // Usage: npm run bench:storefront -- [--duration 20] [--connections 200] [--db sqlite,postgres]
-//        [--no-build] [--products 2000] [--customers 5000] [--profile <dir>]
+//        [--no-build] [--products 2000] [--customers 5000] [--guests-only] [--profile <dir>]
 import { spawn, spawnSync } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
@@ -30,6 +30,8 @@ const { values } = parseArgs({
     "no-build": { type: "boolean", default: false },
     products: { type: "string", default: "2000" },
     customers: { type: "string", default: "5000" },
+    // Skips the mixed-shopper run (for profiling the shared path on its own).
+    "guests-only": { type: "boolean", default: false },
     // Writes a V8 CPU profile of the web process per flavour into this directory.
     profile: { type: "string" },
   },
@@ -194,29 +196,11 @@ async function run(flavour: "sqlite" | "postgres") {
     await warm(base, guests);
     const appResult = await load(base, guests, "app /proxy/recommendations", app.cpuMs);
     const bareResult = await load(`http://127.0.0.1:${BARE_PORT}`, ["/"], "bare node:http, same JSON", () => groupCpuMs(barePid));
-    const mixed = mixedPaths(ids, customers, 2000);
-    const mixedResult = await load(base, mixed, "app, mixed shoppers", app.cpuMs);
-    // The catch-all only authenticates and answers 404: the framework + signature floor.
-    const floor = await load(base, guestPaths(ids, 500, "nowhere"), "app proxy 404 (auth only)", app.cpuMs);
-    // The same loader behind plain node:http (scripts/lib/loader-only-server.mjs): what express and
-    // Remix's request handling cost on top of our own code. Measurement only; production is `npm start`.
-    const direct = spawn(process.execPath, [path.join(root, "scripts/lib/loader-only-server.mjs"), "./build/index.js", String(BARE_PORT + 1)], {
-      cwd: root,
-      env,
-      stdio: "ignore",
-      detached: true,
-    });
-    let directResult: Result;
-    try {
-      await waitForHttp(`http://127.0.0.1:${BARE_PORT + 1}${guestPaths(ids, 1)[0]}`, 30_000);
-      directResult = await load(`http://127.0.0.1:${BARE_PORT + 1}`, guestPaths(ids, 500), "same loader, no framework", () => groupCpuMs(direct.pid!));
-    } finally {
-      process.kill(-direct.pid!, "SIGTERM");
-    }
-    console.log(`${flavour}: loader without express/Remix vs bare: ${((directResult.requests.average / bareResult.requests.average) * 100).toFixed(1)}%`);
     const ratio = appResult.requests.average / bareResult.requests.average;
-    console.log(`${flavour}: recommendations vs auth-only floor: ${((appResult.requests.average / floor.requests.average) * 100).toFixed(1)}%`);
-    console.log(`${flavour}: mixed shoppers vs bare: ${((mixedResult.requests.average / bareResult.requests.average) * 100).toFixed(1)}%   mixed p99 ${mixedResult.latency.p99} ms`);
+    if (!values["guests-only"]) {
+      const mixedResult = await load(base, mixedPaths(ids, customers, 2000), "app, mixed shoppers", app.cpuMs);
+      console.log(`${flavour}: mixed shoppers vs bare: ${((mixedResult.requests.average / bareResult.requests.average) * 100).toFixed(1)}%   mixed p99 ${mixedResult.latency.p99} ms`);
+    }
     console.log(`${flavour}: ratio app/bare throughput: ${(ratio * 100).toFixed(1)}%  (target >= 50%)   app p99 ${appResult.latency.p99} ms (target < 30 ms)`);
     return ratio >= 0.5 && appResult.latency.p99 < 30;
   } finally {

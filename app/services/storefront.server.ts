@@ -67,9 +67,15 @@ const contexts = new Map<string, ShopContext>();
 
 const contextLoads = new Map<string, Promise<ShopContext | null>>();
 
-async function shopContext(shop: string, nowMs: number): Promise<ShopContext | null> {
+/** The shop's context if this process loaded it recently enough, without waiting. */
+function freshShopContext(shop: string, nowMs: number): ShopContext | null {
   const cached = contexts.get(shop);
-  if (cached && nowMs - cached.loadedAt < CONTEXT_TTL_MS) return cached;
+  return cached && nowMs - cached.loadedAt < CONTEXT_TTL_MS ? cached : null;
+}
+
+async function shopContext(shop: string, nowMs: number): Promise<ShopContext | null> {
+  const cached = freshShopContext(shop, nowMs);
+  if (cached) return cached;
   // One load per shop at a time: every storefront request of the shop misses together when it expires.
   let pending = contextLoads.get(shop);
   if (!pending) {
@@ -371,15 +377,22 @@ function parseRecommendationsQuery(searchParams: URLSearchParams): ParsedQuery {
  * GET /proxy/recommendations as a whole: the proxy signature (a refusal is thrown as a Response, as
  * the other proxy routes do), then the answer. The Remix route and the web server's hot path both call it.
  */
-export function proxyRecommendations({ url, ifNoneMatch, now }: { url: URL; ifNoneMatch: string | null; now: Date }): Promise<ProxyReply> {
+export function proxyRecommendations({ url, ifNoneMatch, now }: { url: URL; ifNoneMatch: string | null; now: Date }): ProxyReply | Promise<ProxyReply> {
   const { shop } = verifyAppProxy(url, now.getTime());
   return storefrontRecommendations({ shop, searchParams: url.searchParams, ifNoneMatch, now });
 }
 
 const NO_PREFERENCES = { personalisationOff: false, notInterested: new Set<string>() } as const;
+type ShopperPreferences = { personalisationOff: boolean; notInterested: Set<string> };
+type RecommendationsRequest = { shop: string; query: RecommendationsQuery; context: ShopContext; ifNoneMatch: string | null; nowMs: number };
 
-/** Handles GET /proxy/recommendations: validation, consent and ethics gates, holdout, caching. */
-export async function storefrontRecommendations({
+/**
+ * Handles GET /proxy/recommendations: validation, consent and ethics gates, holdout, caching.
+ * Most requests are guests on a page whose shared answer is cached; with the shop's context in memory
+ * too they are answered synchronously, without a promise or a microtask, which is most of what such an
+ * answer would otherwise cost. Anything that needs a read returns a promise.
+ */
+export function storefrontRecommendations({
   shop,
   searchParams,
   ifNoneMatch,
@@ -389,46 +402,59 @@ export async function storefrontRecommendations({
   searchParams: URLSearchParams;
   ifNoneMatch: string | null;
   now: Date;
-}): Promise<ProxyReply> {
+}): ProxyReply | Promise<ProxyReply> {
   const parsed = parseRecommendationsQuery(searchParams);
   if (!parsed.success) return jsonReply(400, parsed.error);
-  const query = parsed.data;
   const nowMs = now.getTime();
-  const context = await shopContext(shop, nowMs);
-  if (!context) return jsonReply(404, { error: "This shop has not installed Shopkeeper." });
+  const answer = (context: ShopContext | null) =>
+    context ? recommendationsFor({ shop, query: parsed.data, context, ifNoneMatch, nowMs }) : jsonReply(404, { error: "This shop has not installed Shopkeeper." });
+  const cached = freshShopContext(shop, nowMs);
+  return cached ? answer(cached) : shopContext(shop, nowMs).then(answer);
+}
 
+function recommendationsFor(request: RecommendationsRequest): ProxyReply | Promise<ProxyReply> {
+  const { shop, query, context, nowMs } = request;
   const granted = query.consent === "granted";
   // Without granted consent the customer id and visitor id are not used at all, not even for the arm.
   const customerId = granted ? query.logged_in_customer_id ?? null : null;
   const visitorId = granted ? query.visitor ?? null : null;
-  const unitId = assignmentUnitId({ customerId, visitorId });
-  const arm = armFor(shop, context, query.surface, unitId);
-  const strategy = armStrategy(arm, query.strategy);
-
   const keys = [...(customerId ? [customerKey(customerId)] : []), ...(visitorId ? [visitorKey(visitorId)] : [])];
-  const gates = {
-    consent: query.consent,
-    queryOptOut: query.optout === "1",
-    customerId,
-    surface: query.surface,
-    settings: context.ethics,
-    arm,
-  };
+  // A shopper without consent (most of them) has nothing to read.
+  if (!keys.length) return answerFor(request, { customerId, visitorId, prefs: NO_PREFERENCES, customer: null, offers: null });
   // The customer's history and weekly cap matter only if every cheaper gate passes; they are read
   // alongside the shopper's preferences rather than after them, which halves a personal answer's waits.
   const mayPersonalise =
-    !!customerId && personalVerdict({ ...gates, serverOptOut: false, customerOrders: Number.POSITIVE_INFINITY, capAllowed: true }) === "ok";
+    !!customerId && personalVerdict({ ...gatesFor(request, customerId, visitorId), serverOptOut: false, customerOrders: Number.POSITIVE_INFINITY, capAllowed: true }) === "ok";
+  return Promise.all([
+    getShopperPreferences({ shop, keys }),
+    mayPersonalise
+      ? prisma.customer.findUnique({ where: { shop_id: { shop, id: customerId! } }, select: { numberOfOrders: true, personalisationOptOut: true } })
+      : null,
+    mayPersonalise ? recentPersonalOffers(shop, customerKey(customerId!), nowMs) : null,
+  ]).then(([prefs, customer, offers]) => answerFor(request, { customerId, visitorId, prefs, customer, offers }));
+}
+
+function gatesFor({ shop, query, context }: RecommendationsRequest, customerId: string | null, visitorId: string | null) {
+  const arm = armFor(shop, context, query.surface, assignmentUnitId({ customerId, visitorId }));
+  return { consent: query.consent, queryOptOut: query.optout === "1", customerId, surface: query.surface, settings: context.ethics, arm };
+}
+
+function answerFor(
+  request: RecommendationsRequest,
+  shopper: {
+    customerId: string | null;
+    visitorId: string | null;
+    prefs: ShopperPreferences;
+    customer: { numberOfOrders: number; personalisationOptOut: boolean } | null;
+    offers: number[] | null;
+  },
+): ProxyReply | Promise<ProxyReply> {
+  const { shop, query, context, ifNoneMatch, nowMs } = request;
+  const { customerId, prefs, customer, offers } = shopper;
+  const gates = gatesFor(request, customerId, shopper.visitorId);
+  const { arm } = gates;
+  const strategy = armStrategy(arm, query.strategy);
   const capKey = customerId ? customerKey(customerId) : null;
-  // A shopper without consent (most of them) has nothing to read: no waits at all.
-  const [prefs, customer, offers] = keys.length
-    ? await Promise.all([
-        getShopperPreferences({ shop, keys }),
-        mayPersonalise
-          ? prisma.customer.findUnique({ where: { shop_id: { shop, id: customerId! } }, select: { numberOfOrders: true, personalisationOptOut: true } })
-          : null,
-        mayPersonalise ? recentPersonalOffers(shop, capKey!, nowMs) : null,
-      ])
-    : [NO_PREFERENCES, null, null];
 
   let verdict: PersonalVerdict = personalVerdict({
     ...gates,
@@ -457,7 +483,31 @@ export async function storefrontRecommendations({
     const hit = responses.get(cacheKey);
     if (hit && hit.expires > nowMs) return cachedReply(hit, ifNoneMatch);
   }
+  return loadAnswer({ ...request, strategy, arm, customerId, capKey, personalAllowed, exclude, cacheKey });
+}
 
+async function loadAnswer({
+  shop,
+  query,
+  context,
+  ifNoneMatch,
+  nowMs,
+  strategy,
+  arm,
+  customerId,
+  capKey,
+  personalAllowed,
+  exclude,
+  cacheKey,
+}: RecommendationsRequest & {
+  strategy: StorefrontStrategy;
+  arm: string;
+  customerId: string | null;
+  capKey: string | null;
+  personalAllowed: boolean;
+  exclude: Set<string>;
+  cacheKey: string | null;
+}): Promise<ProxyReply> {
   const load = () => loadItems({ shop, context, query, strategy, customerId, personalAllowed, exclude });
   const { items, personal } = cacheKey ? await sharedLoad(cacheKey, load) : await load();
   if (personal && capKey) await notePersonalOffer(shop, capKey, nowMs);

@@ -9,7 +9,7 @@ import { createHotPaths } from "~/hot-paths.server";
 import { getQueue } from "~/jobs/queues.server";
 import { QUEUES } from "~/jobs/definitions";
 import { loader as recommendationsLoader } from "~/routes/proxy.recommendations";
-import { clearStorefrontCaches, closeStorefrontRedis } from "~/services/storefront.server";
+import { clearStorefrontCaches, closeStorefrontRedis, proxyRecommendations } from "~/services/storefront.server";
 import { signedProxyQuery } from "../standin/proxy-signature";
 import { API_SECRET_KEY, webhookRequest } from "../support/shopify";
 import { settle } from "../support/responses";
@@ -144,6 +144,26 @@ describe("the recommendations hot path", () => {
     const revalidated = await fetch(`${base}/proxy/recommendations?${search}`, { headers: { "If-None-Match": etag } });
     expect(revalidated.status).toBe(304);
     expect(await revalidated.text()).toBe("");
+  });
+
+  it("answers a guest from the shared cache synchronously once the shop and the answer are cached, and only then", async () => {
+    const now = new Date();
+    const url = (search: string) => new URL(`https://shopkeeper.test/proxy/recommendations?${search}`);
+    const guest = query({ surface: "product", product_id: "501", limit: "4", consent: "unknown" });
+    const first = proxyRecommendations({ url: url(guest), ifNoneMatch: null, now });
+    expect(first).toBeInstanceOf(Promise);
+    const loaded = await first;
+    expect(loaded.status).toBe(200);
+    // Another guest on the same page: a different signature and timestamp, the same shared answer.
+    const again = proxyRecommendations({ url: url(query({ surface: "product", product_id: "501", limit: "4", consent: "unknown" }, { ageSeconds: 1 })), ifNoneMatch: null, now });
+    expect(again).not.toBeInstanceOf(Promise);
+    expect(again).toEqual(loaded);
+    // A consenting visitor still has preferences to read, so that answer waits for them.
+    const visitor = proxyRecommendations({ url: url(query({ surface: "product", product_id: "501", limit: "4", consent: "granted", visitor: "visitor-sync-1" })), ifNoneMatch: null, now });
+    expect(visitor).toBeInstanceOf(Promise);
+    expect((await visitor).status).toBe(200);
+    // A forged signature is refused synchronously too, as a thrown 400.
+    expect(() => proxyRecommendations({ url: url(query({ surface: "home" }, { secret: "forged" })), ifNoneMatch: null, now })).toThrow(Response);
   });
 
   it("leaves every other request to express and Remix", async () => {
