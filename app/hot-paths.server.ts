@@ -37,19 +37,19 @@ function gzipped(body: string, etag: string | undefined): Buffer {
 }
 
 function send(req: IncomingMessage, res: ServerResponse, reply: ProxyReply): void {
-  const headers: Record<string, string | number> = { ...reply.headers };
   if (reply.body === null) {
-    res.writeHead(reply.status, headers).end();
+    res.writeHead(reply.status, reply.headers).end();
     return;
   }
-  let body: string | Buffer = reply.body;
-  if (Buffer.byteLength(body) >= GZIP_THRESHOLD_BYTES && acceptsGzip(req)) {
-    body = gzipped(reply.body, reply.headers.ETag);
-    headers["Content-Encoding"] = "gzip";
-    headers.Vary = "Accept-Encoding";
+  const bytes = Buffer.byteLength(reply.body);
+  if (bytes >= GZIP_THRESHOLD_BYTES && acceptsGzip(req)) {
+    const body = gzipped(reply.body, reply.headers.ETag);
+    res.writeHead(reply.status, { ...reply.headers, "Content-Encoding": "gzip", Vary: "Accept-Encoding", "Content-Length": body.length }).end(body);
+    return;
   }
-  headers["Content-Length"] = Buffer.byteLength(body);
-  res.writeHead(reply.status, headers).end(body);
+  // Cached replies are shared between requests, so their headers are never added to.
+  res.setHeader("Content-Length", bytes);
+  res.writeHead(reply.status, reply.headers).end(reply.body);
 }
 
 /** A Response thrown by a service (a refused signature, 405, 413) as it is; an outage 503; anything else 500. */
@@ -66,11 +66,11 @@ async function answerError(req: IncomingMessage, res: ServerResponse, route: str
   send(req, res, { status: 500, body: JSON.stringify({ error: "Something went wrong; try again." }), headers: { "Content-Type": "application/json; charset=utf-8" } });
 }
 
-function recommendations(req: IncomingMessage, res: ServerResponse, url: URL): void {
+function recommendations(req: IncomingMessage, res: ServerResponse, search: string): void {
   const failed = (error: unknown) => answerError(req, res, RECOMMENDATIONS_PATH, error);
   try {
     const ifNoneMatch = req.headers["if-none-match"];
-    const reply = proxyRecommendations({ url, ifNoneMatch: typeof ifNoneMatch === "string" ? ifNoneMatch : null, now: new Date() });
+    const reply = proxyRecommendations({ search, ifNoneMatch: typeof ifNoneMatch === "string" ? ifNoneMatch : null, now: new Date() });
     // A cached shared answer comes back synchronously and is sent in the same turn.
     if (reply instanceof Promise) reply.then((r) => send(req, res, r)).catch(failed);
     else send(req, res, reply);
@@ -104,7 +104,7 @@ export function createHotPaths(routeIds: readonly string[]): (req: IncomingMessa
     const query = raw.indexOf("?");
     const pathname = query === -1 ? raw : raw.slice(0, query);
     if (pathname === RECOMMENDATIONS_PATH && (req.method === "GET" || req.method === "HEAD")) {
-      recommendations(req, res, new URL(raw, "http://hot-path.invalid"));
+      recommendations(req, res, query === -1 ? "" : raw.slice(query + 1));
       return true;
     }
     if (req.method === "POST" && webhookPaths.has(pathname)) {

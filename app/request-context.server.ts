@@ -24,13 +24,16 @@ function onRequestStart(message: unknown) {
   response.setHeader(REQUEST_ID_HEADER, requestId);
   // The same object stays the request's context, so a shop added after authentication shows up below.
   const context = enterLogContext({ requestId });
+  // The path only: query strings carry session tokens, proxy signatures and customer ids.
+  const url = request.url ?? "/";
+  const query = url.indexOf("?");
+  const path = query === -1 ? url : url.slice(0, query);
+  const level = QUIET_PATHS.has(path) ? "debug" : "info";
+  // A process logging above this level spends nothing per request on the line.
+  if (!logger.isLevelEnabled(level)) return;
   const started = performance.now();
   response.once("finish", () => {
-    // The path only: query strings carry session tokens, proxy signatures and customer ids.
-    const path = (request.url ?? "/").split("?")[0];
-    const line = { ...context, method: request.method, path, status: response.statusCode, ms: Math.round(performance.now() - started) };
-    if (QUIET_PATHS.has(path)) logger.debug(line, "request");
-    else logger.info(line, "request");
+    logger[level]({ ...context, method: request.method, path, status: response.statusCode, ms: Math.round(performance.now() - started) }, "request");
   });
 }
 

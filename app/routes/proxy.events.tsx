@@ -5,11 +5,11 @@ import { clientAddress, loggedInCustomer, storefrontEvents, toResponse } from "~
 
 // POST /apps/shopkeeper/events: impression/click/add-to-cart beacons from shopkeeper.js.
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, url } = verifyAppProxy(request);
+  const { shop, params } = verifyAppProxy(request);
   const reply = await storefrontEvents({
     shop,
     request,
-    loggedInCustomerId: loggedInCustomer(url),
+    loggedInCustomerId: loggedInCustomer(params),
     clientAddress: clientAddress(request),
     now: new Date(),
   });

@@ -5,8 +5,8 @@ import { loggedInCustomer, storefrontNotInterested, toResponse } from "~/service
 
 // POST /apps/shopkeeper/not-interested: hides a product from this shopper's recommendations.
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, url } = verifyAppProxy(request);
-  return toResponse(await storefrontNotInterested({ shop, request, loggedInCustomerId: loggedInCustomer(url) }));
+  const { shop, params } = verifyAppProxy(request);
+  return toResponse(await storefrontNotInterested({ shop, request, loggedInCustomerId: loggedInCustomer(params) }));
 };
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

@@ -9,7 +9,7 @@ import { privacyPageLiquid, proxyPrefix } from "~/lib/storefront/privacy-page";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { liquid } = await authenticate.public.appProxy(request);
   const url = new URL(request.url);
-  const customerId = loggedInCustomer(url);
+  const customerId = loggedInCustomer(url.searchParams);
   const state = await privacyPageState({ shop: url.searchParams.get("shop")!, customerId, now: new Date() });
   return liquid(
     privacyPageLiquid({ ...state, loggedIn: customerId !== null, prefix: proxyPrefix(url.searchParams.get("path_prefix")), saved: url.searchParams.get("saved") }),
@@ -25,6 +25,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const form = await limited.formData().catch(() => null);
   const choice = form?.get("choice");
   if (choice !== "on" && choice !== "off") return json({ errors: [{ param: "choice", message: "choice must be on or off." }] }, { status: 400 });
-  await savePrivacyChoice({ shop: url.searchParams.get("shop")!, customerId: loggedInCustomer(url), off: choice === "off" });
+  await savePrivacyChoice({ shop: url.searchParams.get("shop")!, customerId: loggedInCustomer(url.searchParams), off: choice === "off" });
   return redirect(`${proxyPrefix(url.searchParams.get("path_prefix"))}/privacy?saved=${choice}`, 303);
 };

@@ -78,44 +78,72 @@ export async function verifyWebhook(request: WebhookRequestParts): Promise<Verif
   return { shop, topic: topic.toUpperCase().replace(/\/|\./g, "_"), webhookId, apiVersion, eventId: header("x-shopify-event-id"), rawBody };
 }
 
-/** The string Shopify signs for an app-proxy request: sorted `key=value` pairs, repeated values joined by ",". */
-function proxyMessage(params: URLSearchParams): string {
-  const grouped = new Map<string, string[]>();
-  for (const [key, value] of params) {
-    if (key === "signature") continue;
-    const values = grouped.get(key);
-    if (values) values.push(value);
-    else grouped.set(key, [value]);
+/**
+ * The string Shopify signs for an app-proxy request: `key=value` pairs (a repeated key's values joined
+ * by ",") sorted as strings and concatenated. `entries` excludes the signature and keeps query order.
+ */
+function proxyMessage(entries: [string, string][]): string {
+  // A stable sort by key brings a repeated key's values together, still in query order.
+  entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const pairs: string[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const [key, value] = entries[i];
+    if (i > 0 && entries[i - 1][0] === key) pairs[pairs.length - 1] += `,${value}`;
+    else pairs.push(`${key}=${value}`);
   }
-  return [...grouped].map(([key, values]) => `${key}=${values.join(",")}`).sort().join("");
+  return pairs.sort().join("");
 }
 
 export interface VerifiedProxyRequest {
   shop: string;
-  url: URL;
+  params: URLSearchParams;
+  /** The signed timestamp, in seconds. */
+  timestamp: number;
+}
+
+/** The refusal of a proxy request that is not Shopify's, as Shopify's helper answers it. */
+export const proxyRefusal = () => new Response(undefined, { status: 400, statusText: "Bad Request" });
+
+/** Whether a proxy request signed at `timestamp` (seconds) may still be answered at `nowMs`. */
+export function proxyTimestampFresh(timestamp: number, nowMs: number): boolean {
+  return Math.abs(nowMs / 1000 - timestamp) <= PROXY_TIMESTAMP_TOLERANCE_S;
 }
 
 /**
- * Verifies an app-proxy request: exactly one `signature`, `shop` and `timestamp`, the timestamp within
- * PROXY_TIMESTAMP_TOLERANCE_S of now (a captured URL can't be replayed later), and the hex
- * HMAC-SHA256 of the sorted parameters. Anything else is refused with 400, as Shopify's helper does.
+ * Verifies an app-proxy request (or its query): exactly one `signature`, `shop` and `timestamp`, the
+ * timestamp within PROXY_TIMESTAMP_TOLERANCE_S of now (a captured URL can't be replayed later), and the
+ * hex HMAC-SHA256 of the sorted parameters. Anything else is refused with 400, as Shopify's helper does.
  */
-export function verifyAppProxy(request: Request | URL, nowMs = Date.now()): VerifiedProxyRequest {
-  // The web server's hot path (app/hot-paths.server.ts) has a URL but no Fetch Request.
-  const url = request instanceof URL ? request : new URL(request.url);
-  const params = url.searchParams;
-  const refuse = () => new Response(undefined, { status: 400, statusText: "Bad Request" });
-  const single = (name: string) => {
-    const values = params.getAll(name);
-    return values.length === 1 ? values[0] : null;
-  };
-  const signature = single("signature");
-  const shop = single("shop");
-  const timestamp = single("timestamp");
-  if (!signature || !shop || !timestamp || !/^[0-9a-f]{64}$/.test(signature)) throw refuse();
-  if (!/^\d{1,12}$/.test(timestamp) || Math.abs(nowMs / 1000 - Number(timestamp)) > PROXY_TIMESTAMP_TOLERANCE_S) throw refuse();
-  const expected = createHmac("sha256", env().SHOPIFY_API_SECRET).update(proxyMessage(params)).digest("hex");
-  if (!sameDigest(expected, signature)) throw refuse();
+export function verifyAppProxy(request: Request | URLSearchParams, nowMs = Date.now()): VerifiedProxyRequest {
+  // The web server's hot path (app/hot-paths.server.ts) has the query string but no Fetch Request.
+  const params = request instanceof URLSearchParams ? request : new URL(request.url).searchParams;
+  // One pass over the query: the signed entries, and the three parameters that must appear exactly once.
+  const entries: [string, string][] = [];
+  let signature: string | null = null;
+  let shop: string | null = null;
+  let timestamp: string | null = null;
+  let repeated = false;
+  for (const entry of params) {
+    const [key, value] = entry;
+    if (key === "signature") {
+      repeated ||= signature !== null;
+      signature = value;
+      continue;
+    }
+    if (key === "shop") {
+      repeated ||= shop !== null;
+      shop = value;
+    } else if (key === "timestamp") {
+      repeated ||= timestamp !== null;
+      timestamp = value;
+    }
+    entries.push(entry);
+  }
+  if (repeated || !signature || !shop || !timestamp || !/^[0-9a-f]{64}$/.test(signature)) throw proxyRefusal();
+  if (!/^\d{1,12}$/.test(timestamp) || !proxyTimestampFresh(Number(timestamp), nowMs)) throw proxyRefusal();
+  const expected = createHmac("sha256", env().SHOPIFY_API_SECRET).update(proxyMessage(entries)).digest();
+  // The signature is 64 hex digits (checked above), so both sides are 32 bytes.
+  if (!timingSafeEqual(expected, Buffer.from(signature, "hex"))) throw proxyRefusal();
   addLogContext({ shop });
-  return { shop, url };
+  return { shop, params, timestamp: Number(timestamp) };
 }

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { Redis as IORedis, type Redis } from "ioredis";
 import prisma from "~/db.server";
 import { env } from "~/env.server";
-import { logger, getErrorMessage } from "~/logger.server";
+import { addLogContext, logger, getErrorMessage } from "~/logger.server";
 import { explainPersonalisation } from "~/lib/ethics/explain";
 import { personalBlockAllowance } from "~/lib/ethics/frequency-cap";
 import type { EthicsSettings } from "~/lib/ethics/settings";
@@ -32,7 +32,7 @@ import {
 import { customerKey, getShopperPreferences, setPersonalisationOff, addNotInterested, visitorKey } from "~/models/shopper-preferences.server";
 import { incrementAnonymousCounts, recordEvents, type EventRow } from "~/models/events.server";
 import { BODY_LIMITS, BodyTooLargeError, readBodyWithin } from "~/services/body-limit.server";
-import { verifyAppProxy } from "~/services/shopify-signatures.server";
+import { proxyRefusal, proxyTimestampFresh, verifyAppProxy } from "~/services/shopify-signatures.server";
 
 /** Largest accepted events/not-interested body, in bytes. */
 export const MAX_BODY_BYTES = BODY_LIMITS.proxy;
@@ -111,6 +111,7 @@ async function loadShopContext(shop: string, nowMs: number): Promise<ShopContext
 /** Forgets cached shop context and responses (tests, and after settings change in this process). */
 export function clearStorefrontCaches(): void {
   contexts.clear();
+  knownQueries.clear();
   responses.clear();
   fallbackBestsellers.clear();
   cards.clear();
@@ -347,7 +348,8 @@ function sharedLoad(key: string, load: () => Promise<{ items: ResponseItem[]; pe
   return pending;
 }
 
-type CachedResponse = { body: string; etag: string; expires: number };
+// The 200 and 304 replies are built once per cached answer: a cache hit allocates nothing.
+type CachedResponse = { ok: ProxyReply; notModified: ProxyReply; etag: string; expires: number };
 const responses = new Map<string, CachedResponse>();
 
 function etagOf(body: string): string {
@@ -373,44 +375,52 @@ function parseRecommendationsQuery(searchParams: URLSearchParams): ParsedQuery {
   return parsed;
 }
 
-/**
- * GET /proxy/recommendations as a whole: the proxy signature (a refusal is thrown as a Response, as
- * the other proxy routes do), then the answer. The Remix route and the web server's hot path both call it.
- */
-export function proxyRecommendations({ url, ifNoneMatch, now }: { url: URL; ifNoneMatch: string | null; now: Date }): ProxyReply | Promise<ProxyReply> {
-  const { shop } = verifyAppProxy(url, now.getTime());
-  return storefrontRecommendations({ shop, searchParams: url.searchParams, ifNoneMatch, now });
+// Shopify signs each proxied request with the second it was sent in, so every guest who opens the same
+// page in the same second sends the very same query string: under load most requests repeat one
+// already seen. Once a string's signature has checked out, its shop and validated parameters are
+// remembered by that exact string, and a repeat skips the parse and the HMAC. The timestamp is still
+// checked against the clock on every request, so a remembered query is refused exactly when it would
+// have been; a string that failed verification is never remembered.
+const KNOWN_QUERY_MAX = 20_000;
+type KnownQuery = { shop: string; timestamp: number; parsed: ParsedQuery };
+const knownQueries = new Map<string, KnownQuery>();
+
+function verifiedQuery(search: string, nowMs: number): KnownQuery {
+  const known = knownQueries.get(search);
+  if (known) {
+    if (!proxyTimestampFresh(known.timestamp, nowMs)) throw proxyRefusal();
+    addLogContext({ shop: known.shop });
+    return known;
+  }
+  const params = new URLSearchParams(search);
+  const { shop, timestamp } = verifyAppProxy(params, nowMs);
+  const verified = { shop, timestamp, parsed: parseRecommendationsQuery(params) };
+  if (knownQueries.size >= KNOWN_QUERY_MAX) knownQueries.delete(knownQueries.keys().next().value!);
+  knownQueries.set(search, verified);
+  return verified;
 }
 
-const NO_PREFERENCES = { personalisationOff: false, notInterested: new Set<string>() } as const;
-type ShopperPreferences = { personalisationOff: boolean; notInterested: Set<string> };
-type RecommendationsRequest = { shop: string; query: RecommendationsQuery; context: ShopContext; ifNoneMatch: string | null; nowMs: number };
-
 /**
- * Handles GET /proxy/recommendations: validation, consent and ethics gates, holdout, caching.
+ * GET /proxy/recommendations as a whole, from its query string (without the "?"): the proxy signature
+ * (a refusal is thrown as a Response, as the other proxy routes do), validation, consent and ethics
+ * gates, holdout, caching. The Remix route and the web server's hot path both call it.
  * Most requests are guests on a page whose shared answer is cached; with the shop's context in memory
  * too they are answered synchronously, without a promise or a microtask, which is most of what such an
  * answer would otherwise cost. Anything that needs a read returns a promise.
  */
-export function storefrontRecommendations({
-  shop,
-  searchParams,
-  ifNoneMatch,
-  now,
-}: {
-  shop: string;
-  searchParams: URLSearchParams;
-  ifNoneMatch: string | null;
-  now: Date;
-}): ProxyReply | Promise<ProxyReply> {
-  const parsed = parseRecommendationsQuery(searchParams);
-  if (!parsed.success) return jsonReply(400, parsed.error);
+export function proxyRecommendations({ search, ifNoneMatch, now }: { search: string; ifNoneMatch: string | null; now: Date }): ProxyReply | Promise<ProxyReply> {
   const nowMs = now.getTime();
+  const { shop, parsed } = verifiedQuery(search, nowMs);
+  if (!parsed.success) return jsonReply(400, parsed.error);
   const answer = (context: ShopContext | null) =>
     context ? recommendationsFor({ shop, query: parsed.data, context, ifNoneMatch, nowMs }) : jsonReply(404, { error: "This shop has not installed Shopkeeper." });
   const cached = freshShopContext(shop, nowMs);
   return cached ? answer(cached) : shopContext(shop, nowMs).then(answer);
 }
+
+const NO_PREFERENCES = { personalisationOff: false, notInterested: new Set<string>() } as const;
+type ShopperPreferences = { personalisationOff: boolean; notInterested: Set<string> };
+type RecommendationsRequest = { shop: string; query: RecommendationsQuery; context: ShopContext; ifNoneMatch: string | null; nowMs: number };
 
 function recommendationsFor(request: RecommendationsRequest): ProxyReply | Promise<ProxyReply> {
   const { shop, query, context, nowMs } = request;
@@ -472,7 +482,6 @@ function answerFor(
     });
   }
   const personalAllowed = verdict === "ok";
-  const exclude = new Set<string>([...(query.product_id ? [query.product_id] : []), ...query.cart, ...prefs.notInterested]);
 
   // Shared responses depend only on these inputs; hidden products make a response shopper-specific.
   const shareable = !personalAllowed && prefs.notInterested.size === 0;
@@ -483,6 +492,7 @@ function answerFor(
     const hit = responses.get(cacheKey);
     if (hit && hit.expires > nowMs) return cachedReply(hit, ifNoneMatch);
   }
+  const exclude = new Set<string>([...(query.product_id ? [query.product_id] : []), ...query.cart, ...prefs.notInterested]);
   return loadAnswer({ ...request, strategy, arm, customerId, capKey, personalAllowed, exclude, cacheKey });
 }
 
@@ -522,7 +532,7 @@ async function loadAnswer({
   if (!personal) {
     payload.request_id = createHash("sha1").update(JSON.stringify(payload)).digest("base64url").slice(0, 16);
     const body = JSON.stringify(payload);
-    const entry = { body, etag: etagOf(body), expires: nowMs + RESPONSE_TTL_MS };
+    const entry = cachedResponse(body, nowMs + RESPONSE_TTL_MS);
     if (cacheKey) {
       if (responses.size >= RESPONSE_CACHE_MAX) responses.delete(responses.keys().next().value!);
       responses.set(cacheKey, entry);
@@ -533,10 +543,19 @@ async function loadAnswer({
   return jsonReply(200, payload, { "Cache-Control": "private, no-store" });
 }
 
+function cachedResponse(body: string, expires: number): CachedResponse {
+  const etag = etagOf(body);
+  const headers = { "Cache-Control": "public, max-age=60", ETag: etag, Vary: "Accept-Encoding" };
+  return {
+    ok: { status: 200, body, headers: Object.freeze({ "Content-Type": "application/json; charset=utf-8", ...headers }) },
+    notModified: { status: 304, body: null, headers: Object.freeze(headers) },
+    etag,
+    expires,
+  };
+}
+
 function cachedReply(entry: CachedResponse, ifNoneMatch: string | null): ProxyReply {
-  const headers = { "Cache-Control": "public, max-age=60", ETag: entry.etag, Vary: "Accept-Encoding" };
-  if (ifNoneMatch && ifNoneMatch.split(",").some((tag) => tag.trim() === entry.etag)) return { status: 304, body: null, headers };
-  return { status: 200, body: entry.body, headers: { "Content-Type": "application/json; charset=utf-8", ...headers } };
+  return ifNoneMatch && ifNoneMatch.split(",").some((tag) => tag.trim() === entry.etag) ? entry.notModified : entry.ok;
 }
 
 /* ---------- events ---------- */
@@ -670,8 +689,8 @@ export function toResponse(reply: ProxyReply): Response {
 }
 
 /** The signed logged_in_customer_id, or null for guests; callers still gate its use on consent. */
-export function loggedInCustomer(url: URL): string | null {
-  const id = url.searchParams.get("logged_in_customer_id") ?? "";
+export function loggedInCustomer(params: URLSearchParams): string | null {
+  const id = params.get("logged_in_customer_id") ?? "";
   return /^\d{1,20}$/.test(id) ? id : null;
 }
 

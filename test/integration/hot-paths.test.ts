@@ -9,6 +9,7 @@ import { createHotPaths } from "~/hot-paths.server";
 import { getQueue } from "~/jobs/queues.server";
 import { QUEUES } from "~/jobs/definitions";
 import { loader as recommendationsLoader } from "~/routes/proxy.recommendations";
+import { PROXY_TIMESTAMP_TOLERANCE_S } from "~/services/shopify-signatures.server";
 import { clearStorefrontCaches, closeStorefrontRedis, proxyRecommendations } from "~/services/storefront.server";
 import { signedProxyQuery } from "../standin/proxy-signature";
 import { API_SECRET_KEY, webhookRequest } from "../support/shopify";
@@ -148,22 +149,43 @@ describe("the recommendations hot path", () => {
 
   it("answers a guest from the shared cache synchronously once the shop and the answer are cached, and only then", async () => {
     const now = new Date();
-    const url = (search: string) => new URL(`https://shopkeeper.test/proxy/recommendations?${search}`);
     const guest = query({ surface: "product", product_id: "501", limit: "4", consent: "unknown" });
-    const first = proxyRecommendations({ url: url(guest), ifNoneMatch: null, now });
+    const first = proxyRecommendations({ search: guest, ifNoneMatch: null, now });
     expect(first).toBeInstanceOf(Promise);
     const loaded = await first;
     expect(loaded.status).toBe(200);
     // Another guest on the same page: a different signature and timestamp, the same shared answer.
-    const again = proxyRecommendations({ url: url(query({ surface: "product", product_id: "501", limit: "4", consent: "unknown" }, { ageSeconds: 1 })), ifNoneMatch: null, now });
+    const again = proxyRecommendations({ search: query({ surface: "product", product_id: "501", limit: "4", consent: "unknown" }, { ageSeconds: 1 }), ifNoneMatch: null, now });
     expect(again).not.toBeInstanceOf(Promise);
     expect(again).toEqual(loaded);
     // A consenting visitor still has preferences to read, so that answer waits for them.
-    const visitor = proxyRecommendations({ url: url(query({ surface: "product", product_id: "501", limit: "4", consent: "granted", visitor: "visitor-sync-1" })), ifNoneMatch: null, now });
+    const visitor = proxyRecommendations({ search: query({ surface: "product", product_id: "501", limit: "4", consent: "granted", visitor: "visitor-sync-1" }), ifNoneMatch: null, now });
     expect(visitor).toBeInstanceOf(Promise);
     expect((await visitor).status).toBe(200);
     // A forged signature is refused synchronously too, as a thrown 400.
-    expect(() => proxyRecommendations({ url: url(query({ surface: "home" }, { secret: "forged" })), ifNoneMatch: null, now })).toThrow(Response);
+    expect(() => proxyRecommendations({ search: query({ surface: "home" }, { secret: "forged" }), ifNoneMatch: null, now })).toThrow(Response);
+  });
+
+  it("remembers a verified query string but still refuses it once its timestamp is too old, and never remembers a forgery", async () => {
+    const now = new Date();
+    const search = query({ surface: "home", limit: "4" });
+    expect((await proxyRecommendations({ search, ifNoneMatch: null, now })).status).toBe(200);
+    // The same string again, within the allowed skew and just past it.
+    expect((await proxyRecommendations({ search, ifNoneMatch: null, now: new Date(now.getTime() + 60_000) })).status).toBe(200);
+    const late = new Date(now.getTime() + (PROXY_TIMESTAMP_TOLERANCE_S + 2) * 1000);
+    let refusal: unknown;
+    try {
+      await proxyRecommendations({ search, ifNoneMatch: null, now: late });
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(Response);
+    expect((refusal as Response).status).toBe(400);
+    // A forged string is checked, and refused, every time it comes.
+    const forged = query({ surface: "home", limit: "4" }, { secret: "forged" });
+    for (let i = 0; i < 2; i++) expect(() => proxyRecommendations({ search: forged, ifNoneMatch: null, now })).toThrow(Response);
+    // Tampering with one character of a remembered string makes it a string never verified.
+    expect(() => proxyRecommendations({ search: search.replace("limit=4", "limit=5"), ifNoneMatch: null, now })).toThrow(Response);
   });
 
   it("leaves every other request to express and Remix", async () => {

@@ -26,9 +26,9 @@ async function status(promise: Promise<unknown> | (() => unknown)): Promise<numb
 
 describe("verifyAppProxy", () => {
   it("accepts Shopify's signature and returns the signed shop", () => {
-    const { shop, url } = verifyAppProxy(proxyRequest({ surface: "home", cart: "1,2" }), NOW);
+    const { shop, params } = verifyAppProxy(proxyRequest({ surface: "home", cart: "1,2" }), NOW);
     expect(shop).toBe(SHOP);
-    expect(url.searchParams.get("surface")).toBe("home");
+    expect(params.get("surface")).toBe("home");
   });
 
   it("refuses with 400: wrong secret, tampered query, duplicated signature or shop, missing or stale timestamp (6 cases)", async () => {
