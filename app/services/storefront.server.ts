@@ -200,11 +200,16 @@ type Candidate = { productId: string; reason: string; source: string; personal: 
 async function readLists(shop: string, version: number, refs: ListRef[]): Promise<Map<string, StoredItem[]>> {
   const out = new Map<string, StoredItem[]>();
   if (refs.length === 0) return out;
+  // Kinds IN and subjects IN, not an OR of pairs: without fresh planner statistics SQLite answered four
+  // OR'ed pairs by scanning the shop's lists (about 1 ms at 10k lists), while the IN lists always use
+  // the primary key. The cross product may add a row or two, which the wanted set drops.
+  const wanted = new Set(refs.map((r) => `${r.kind}\u0000${r.subjectId}`));
   const rows = await prisma.recList.findMany({
-    where: { shop, version, OR: refs.map((r) => ({ kind: r.kind, subjectId: r.subjectId })) },
+    where: { shop, version, kind: { in: [...new Set(refs.map((r) => r.kind))] }, subjectId: { in: [...new Set(refs.map((r) => r.subjectId))] } },
     select: { kind: true, subjectId: true, items: true },
   });
   for (const row of rows) {
+    if (!wanted.has(`${row.kind}\u0000${row.subjectId}`)) continue;
     const items = Array.isArray(row.items) ? (row.items as StoredItem[]) : [];
     out.set(`${row.kind}\u0000${row.subjectId}`, items.filter((i) => i && typeof i.productId === "string"));
   }
