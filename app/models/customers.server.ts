@@ -3,6 +3,7 @@ import type { CustomerRow } from "~/lib/sync/rows";
 import { isNewer } from "~/lib/sync/values";
 import { computeCustomerAggregates } from "~/lib/sync/customer-aggregates";
 import { listSensitiveProductIds } from "~/models/catalog.server";
+import { placeholders } from "~/models/raw-sql.server";
 import { getShopSettings } from "~/models/shop.server";
 
 const CHUNK = 200;
@@ -102,6 +103,16 @@ export async function refreshCustomerAggregates({ shop, customerIds }: { shop: s
 
 export async function getCustomer({ shop, id }: { shop: string; id: string }) {
   return prisma.customer.findFirst({ where: { shop, id } });
+}
+
+/** What the storefront's personalisation gates need of a customer; null for an unknown one. Raw: read per personal answer. */
+export async function getPersonalisationFacts({ shop, id }: { shop: string; id: string }): Promise<{ numberOfOrders: number; personalisationOptOut: boolean } | null> {
+  const rows = await prisma.$queryRawUnsafe<{ orders: number | bigint; optOut: boolean | number }[]>(
+    `SELECT "numberOfOrders" AS orders, "personalisationOptOut" AS "optOut" FROM "Customer" WHERE "shop" = ${placeholders(1, 1)} AND "id" = ${placeholders(1, 2)}`,
+    shop,
+    id,
+  );
+  return rows.length ? { numberOfOrders: Number(rows[0].orders), personalisationOptOut: Boolean(rows[0].optOut) } : null;
 }
 
 /** customers/delete: the merchant removed the customer in Shopify; orders stay, unlinked. */

@@ -2,6 +2,7 @@ import type { Prisma } from "@prisma/client";
 import prisma, { flavourOf } from "~/db.server";
 import { env } from "~/env.server";
 import { insertRowsQuery, REC_LIST_COLUMNS } from "~/models/bulk-insert.server";
+import { jsonColumn, placeholders } from "~/models/raw-sql.server";
 import { idBatches, MAX_IDS_PER_QUERY } from "~/lib/recommend/batches";
 import type { OrderRecord, ProductInfo, RecItem } from "~/lib/recommend/types";
 
@@ -295,6 +296,34 @@ const listKey = (kind: string, subjectId: string) => `${kind}:${subjectId}`;
 
 function parseItems(value: unknown): unknown {
   return typeof value === "string" ? JSON.parse(value) : value;
+}
+
+/**
+ * The lists of one version whose kind is one of `kinds` and whose subject is one of `subjectIds` (the
+ * caller drops unwanted combinations). Raw, because the storefront reads it for every answer it has
+ * not cached (app/models/raw-sql.server.ts); `items` comes back parsed.
+ */
+export async function readRecListsIn({
+  shop,
+  version,
+  kinds,
+  subjectIds,
+}: {
+  shop: string;
+  version: number;
+  kinds: readonly string[];
+  subjectIds: readonly string[];
+}): Promise<{ kind: string; subjectId: string; items: unknown }[]> {
+  if (kinds.length === 0 || subjectIds.length === 0) return [];
+  const rows = await prisma.$queryRawUnsafe<{ kind: string; subjectId: string; items: unknown }[]>(
+    `SELECT "kind", "subjectId", "items" FROM "RecList" WHERE "shop" = ${placeholders(1, 1)} AND "version" = ${placeholders(1, 2)}
+       AND "kind" IN (${placeholders(kinds.length, 3)}) AND "subjectId" IN (${placeholders(subjectIds.length, 3 + kinds.length)})`,
+    shop,
+    version,
+    ...kinds,
+    ...subjectIds,
+  );
+  return rows.map((r) => ({ kind: r.kind, subjectId: r.subjectId, items: jsonColumn(r.items) }));
 }
 
 /**

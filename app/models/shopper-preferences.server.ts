@@ -1,4 +1,5 @@
 import prisma from "~/db.server";
+import { placeholders } from "~/models/raw-sql.server";
 
 /** The ShopperPreference key for a logged-in customer. */
 export function customerKey(customerId: string): string {
@@ -13,10 +14,15 @@ export function visitorKey(visitorId: string): string {
 /** Preferences for the given shopper keys, merged: opted out if any key is, hidden products united. */
 export async function getShopperPreferences({ shop, keys }: { shop: string; keys: string[] }) {
   if (keys.length === 0) return { personalisationOff: false, notInterested: new Set<string>() };
-  const rows = await prisma.shopperPreference.findMany({ where: { shop, shopperKey: { in: keys } } });
+  // Read on every consenting shopper's storefront answer, so raw (app/models/raw-sql.server.ts).
+  const rows = await prisma.$queryRawUnsafe<{ off: boolean | number; hidden: string }[]>(
+    `SELECT "personalisationOff" AS off, "notInterested" AS hidden FROM "ShopperPreference" WHERE "shop" = ${placeholders(1, 1)} AND "shopperKey" IN (${placeholders(keys.length, 2)})`,
+    shop,
+    ...keys,
+  );
   const notInterested = new Set<string>();
-  for (const row of rows) for (const id of row.notInterested.split(",")) if (id) notInterested.add(id);
-  return { personalisationOff: rows.some((r) => r.personalisationOff), notInterested };
+  for (const row of rows) for (const id of row.hidden.split(",")) if (id) notInterested.add(id);
+  return { personalisationOff: rows.some((r) => Boolean(r.off)), notInterested };
 }
 
 /** Stores the shopper's personalisation on/off choice. */

@@ -30,7 +30,9 @@ import {
   type ResponseItem,
 } from "~/lib/storefront/response";
 import { customerKey, getShopperPreferences, setPersonalisationOff, addNotInterested, visitorKey } from "~/models/shopper-preferences.server";
+import { getPersonalisationFacts } from "~/models/customers.server";
 import { incrementAnonymousCounts, recordEvents, type EventRow } from "~/models/events.server";
+import { readRecListsIn } from "~/models/recommendations.server";
 import { BODY_LIMITS, BodyTooLargeError, readBodyWithin } from "~/services/body-limit.server";
 import { proxyRefusal, proxyTimestampFresh, verifyAppProxy } from "~/services/shopify-signatures.server";
 
@@ -204,10 +206,7 @@ async function readLists(shop: string, version: number, refs: ListRef[]): Promis
   // OR'ed pairs by scanning the shop's lists (about 1 ms at 10k lists), while the IN lists always use
   // the primary key. The cross product may add a row or two, which the wanted set drops.
   const wanted = new Set(refs.map((r) => `${r.kind}\u0000${r.subjectId}`));
-  const rows = await prisma.recList.findMany({
-    where: { shop, version, kind: { in: [...new Set(refs.map((r) => r.kind))] }, subjectId: { in: [...new Set(refs.map((r) => r.subjectId))] } },
-    select: { kind: true, subjectId: true, items: true },
-  });
+  const rows = await readRecListsIn({ shop, version, kinds: [...new Set(refs.map((r) => r.kind))], subjectIds: [...new Set(refs.map((r) => r.subjectId))] });
   for (const row of rows) {
     if (!wanted.has(`${row.kind}\u0000${row.subjectId}`)) continue;
     const items = Array.isArray(row.items) ? (row.items as StoredItem[]) : [];
@@ -386,7 +385,7 @@ function parseRecommendationsQuery(searchParams: URLSearchParams): ParsedQuery {
 // remembered by that exact string, and a repeat skips the parse and the HMAC. The timestamp is still
 // checked against the clock on every request, so a remembered query is refused exactly when it would
 // have been; a string that failed verification is never remembered.
-const KNOWN_QUERY_MAX = 20_000;
+const KNOWN_QUERY_MAX = 10_000;
 type KnownQuery = { shop: string; timestamp: number; parsed: ParsedQuery };
 const knownQueries = new Map<string, KnownQuery>();
 
@@ -442,9 +441,7 @@ function recommendationsFor(request: RecommendationsRequest): ProxyReply | Promi
     !!customerId && personalVerdict({ ...gatesFor(request, customerId, visitorId), serverOptOut: false, customerOrders: Number.POSITIVE_INFINITY, capAllowed: true }) === "ok";
   return Promise.all([
     getShopperPreferences({ shop, keys }),
-    mayPersonalise
-      ? prisma.customer.findUnique({ where: { shop_id: { shop, id: customerId! } }, select: { numberOfOrders: true, personalisationOptOut: true } })
-      : null,
+    mayPersonalise ? getPersonalisationFacts({ shop, id: customerId! }) : null,
     mayPersonalise ? recentPersonalOffers(shop, customerKey(customerId!), nowMs) : null,
   ]).then(([prefs, customer, offers]) => answerFor(request, { customerId, visitorId, prefs, customer, offers }));
 }

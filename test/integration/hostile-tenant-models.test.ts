@@ -99,6 +99,7 @@ const CALLS: Record<string, Record<string, Spec>> = {
     saveCustomers: { phase: "write", args: (x) => [{ shop: S, rows: [customerRow(S, x.customer)] }, { shop: S, rows: [customerRow(SHOP_B, x.secondCustomer)] }] },
     refreshCustomerAggregates: { phase: "write", args: (x) => [{ shop: S, customerIds: [x.customer, x.secondCustomer] }] },
     getCustomer: { phase: "read", args: (x) => [none({ shop: S, id: x.customer }), none({ shop: S, id: x.secondCustomer })] },
+    getPersonalisationFacts: { phase: "read", args: (x) => [none({ shop: S, id: x.customer }), none({ shop: S, id: x.secondCustomer })] },
     deleteCustomer: { phase: "write", args: (x) => [{ shop: S, id: x.secondCustomer }] },
     listCustomerIds: { phase: "read", args: () => [{ shop: S }] },
     listCustomerIdsWithOrdersUpdatedSince: { phase: "read", args: () => [{ shop: S, since: new Date(0) }] },
@@ -221,6 +222,7 @@ const CALLS: Record<string, Record<string, Spec>> = {
       args: (x) => [none({ shop: S, lists: [{ kind: "fbt", subjectId: x.product }, { kind: "personal", subjectId: x.customer }, { kind: "buy_again", subjectId: x.customer }] })],
     },
     getLiveRecItems: { phase: "read", args: (x) => [none({ shop: S, lists: [{ kind: "fbt", subjectId: x.product }, { kind: "personal", subjectId: x.customer }] })] },
+    readRecListsIn: { phase: "read", args: (x) => [none({ shop: S, version: 1, kinds: ["fbt", "personal", "buy_again"], subjectIds: [x.product, x.customer] })] },
     countRecLists: { phase: "read", args: () => [{ shop: S, version: 1 }] },
     createRecomputeRun: { phase: "write", args: () => [{ shop: S, version: 9 }] },
     updateRecomputeRun: { phase: "write", args: (x) => [{ shop: S, id: x.recomputeRun, data: { stage: "probe", progress: 0.5, status: "running" } }] },
@@ -345,6 +347,10 @@ const NOT_CALLED: Record<string, string> = {
   "bulk-insert.server/PRODUCT_COLUMNS": "constant",
   "bulk-insert.server/VARIANT_COLUMNS": "constant",
   "bulk-insert.server/REC_LIST_COLUMNS": "constant",
+  // Dialect helpers for raw SQL: no shop, no database.
+  "raw-sql.server/usesSqlite": "reads the configured database flavour",
+  "raw-sql.server/placeholders": "pure string building",
+  "raw-sql.server/jsonColumn": "pure JSON decoding",
   // Pure: no shop, no database (form and URL parsing, dates).
   "ethics.server/retentionCutoff": "pure date arithmetic",
   "ethics.server/parseAuditSearch": "pure URL parsing",
