@@ -10,14 +10,15 @@
  * Needs Redis (REDIS_URL) and, for PostgreSQL, TEST_PG_URL or a local postgres superuser.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createHmac, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { existsSync, openSync, readFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { createTestDatabase, type TestDatabase } from "../test/support/database";
-import { signProxyQuery } from "../test/standin/proxy-signature";
+import { signedProxyQuery } from "../test/standin/proxy-signature";
+import { webhookHeaders } from "../test/standin/webhooks";
 import { generateShop, type SyntheticShop } from "./lib/synthetic-orders";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -196,16 +197,13 @@ function webhookStream(base: string, productIds: string[], count = Infinity): St
     const response = await fetch(`${base}/webhooks/orders/create`, {
       method: "POST",
       body,
-      headers: {
-        "Content-Type": "application/json",
-        "X-Shopify-Hmac-Sha256": createHmac("sha256", SECRET).update(body).digest("base64"),
-        "X-Shopify-Topic": "orders/create",
-        "X-Shopify-Shop-Domain": SMALL,
-        "X-Shopify-API-Version": "2025-07",
-        "X-Shopify-Webhook-Id": `wh-fair-${orderSeq}-${n}`,
-        "X-Shopify-Event-Id": `fair-${randomBytes(6).toString("hex")}`,
-        "X-Shopify-Triggered-At": new Date().toISOString(),
-      },
+      headers: webhookHeaders(body, {
+        topic: "orders/create",
+        shop: SMALL,
+        apiSecret: SECRET,
+        webhookId: `wh-fair-${orderSeq}-${n}`,
+        eventId: `fair-${randomBytes(6).toString("hex")}`,
+      }),
     }).catch(() => null);
     if (!response || response.status !== 200) stream.failed += 1;
     await response?.arrayBuffer();
@@ -235,12 +233,10 @@ function proxyProbe(base: string, productIds: string[]) {
   let errors = 0;
   const done = (async () => {
     for (let i = 0; !stopped; i += 1) {
-      const q = new URLSearchParams({ surface: "product", strategy: "auto", limit: "4", product_id: productIds[(i * 7919) % productIds.length], consent: "unknown" });
-      q.set("shop", SMALL);
-      q.set("logged_in_customer_id", "");
-      q.set("path_prefix", "/apps/shopkeeper");
-      q.set("timestamp", String(Math.floor(Date.now() / 1000)));
-      q.set("signature", signProxyQuery(q, SECRET));
+      const q = signedProxyQuery(
+        { surface: "product", strategy: "auto", limit: "4", product_id: productIds[(i * 7919) % productIds.length], consent: "unknown" },
+        { shop: SMALL, secret: SECRET },
+      );
       const t0 = performance.now();
       const response = await fetch(`${base}/proxy/recommendations?${q}`).catch(() => null);
       await response?.arrayBuffer();

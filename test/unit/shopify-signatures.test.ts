@@ -31,6 +31,17 @@ describe("verifyAppProxy", () => {
     expect(params.get("surface")).toBe("home");
   });
 
+  it("signs a repeated key's values joined in query order, and sorts the joined pairs, not the keys", async () => {
+    // "cart-x=…" sorts before "cart=…" ('-' < '='), though the key "cart" sorts before "cart-x".
+    const q = new URLSearchParams([["cart", "2"], ["cart-x", "9"], ["cart", "1"], ["shop", SHOP], ["timestamp", String(NOW / 1000)]]);
+    q.set("signature", signProxyQuery(q, SECRET));
+    expect(verifyAppProxy(new URLSearchParams(q), NOW).params.getAll("cart")).toEqual(["2", "1"]);
+    // The same values in the other order are a different message.
+    const swapped = new URLSearchParams(q.toString().replace("cart=2", "cart=0").replace("cart=1", "cart=2").replace("cart=0", "cart=1"));
+    expect(swapped.getAll("cart")).toEqual(["1", "2"]);
+    expect(await status(() => verifyAppProxy(swapped, NOW))).toBe(400);
+  });
+
   it("refuses with 400: wrong secret, tampered query, duplicated signature or shop, missing or stale timestamp (6 cases)", async () => {
     const tampered = new Request(proxyRequest({ surface: "home" }).url.replace("surface=home", "surface=cart"));
     const cases = [
