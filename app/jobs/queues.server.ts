@@ -48,17 +48,7 @@ export async function enqueue<N extends JobName>(
   options: JobsOptions = {},
   fairness: { shop?: string } = {},
 ): Promise<void> {
-  const data = jobPayloads[name].parse(payload);
-  const queueName = jobQueue[name];
-  const queue = getQueue(queueName);
-  await producerReady(1_500);
-  const shop = fairness.shop ?? (data as { shop?: string }).shop;
-  const base = jobPriority[name];
-  const add = async () => {
-    const priority = options.priority ?? (base === undefined ? undefined : base + (shop ? (await shopPenalties(queueName, shop, 1))[0] : 0));
-    await queue.add(name, data, priority === undefined ? options : { ...options, priority });
-  };
-  await withinProducerTimeout(add());
+  await addJobs(name, [{ payload, options, shop: fairness.shop }]);
 }
 
 /**
@@ -66,29 +56,53 @@ export async function enqueue<N extends JobName>(
  * the jobs; the job id makes a redelivery that arrives while it is queued a no-op.
  */
 export async function enqueueDeliveries(deliveries: readonly { shop: string; deliveryId: string }[]): Promise<void> {
-  if (deliveries.length === 0) return;
-  const name = "process-webhook" as const;
+  // Shopify does not order deliveries: a refund can arrive before its order. Eight attempts back off
+  // for about two minutes in all, long enough for the order (or a crashed worker's lock) to come.
+  await addJobs(
+    "process-webhook",
+    deliveries.map((d) => ({ payload: d, options: { jobId: `wh-${d.deliveryId}`, attempts: 8 }, shop: d.shop })),
+  );
+}
+
+/**
+ * Validates and adds jobs of one kind with one `addBulk`, after one fairness-counter round trip per
+ * shop (a job's shop is the one given, else its payload's). An explicit `priority` option wins.
+ */
+async function addJobs<N extends JobName>(name: N, jobs: readonly { payload: JobPayload<N>; options?: JobsOptions; shop?: string }[]): Promise<void> {
+  if (jobs.length === 0) return;
   const queueName = jobQueue[name];
   const queue = getQueue(queueName);
-  const data = deliveries.map((d) => jobPayloads[name].parse(d));
+  const data = jobs.map((job) => jobPayloads[name].parse(job.payload));
   await producerReady(1_500);
+  const base = jobPriority[name];
   const add = async () => {
-    const byShop = new Map<string, number[]>();
-    deliveries.forEach((d, i) => {
-      const indexes = byShop.get(d.shop);
-      if (indexes) indexes.push(i);
-      else byShop.set(d.shop, [i]);
-    });
-    const priorities: number[] = [];
-    await Promise.all(
-      [...byShop].map(async ([shop, indexes]) => {
-        const penalties = await shopPenalties(queueName, shop, indexes.length);
-        indexes.forEach((index, k) => (priorities[index] = (jobPriority[name] ?? 0) + penalties[k]));
+    const priorities: (number | undefined)[] = jobs.map((job) => job.options?.priority);
+    if (base !== undefined) {
+      const byShop = new Map<string, number[]>();
+      jobs.forEach((job, i) => {
+        if (priorities[i] !== undefined) return;
+        const shop = job.shop ?? (data[i] as { shop?: string }).shop;
+        if (!shop) {
+          priorities[i] = base;
+          return;
+        }
+        const indexes = byShop.get(shop);
+        if (indexes) indexes.push(i);
+        else byShop.set(shop, [i]);
+      });
+      await Promise.all(
+        [...byShop].map(async ([shop, indexes]) => {
+          const penalties = await shopPenalties(queueName, shop, indexes.length);
+          indexes.forEach((index, k) => (priorities[index] = base + penalties[k]));
+        }),
+      );
+    }
+    await queue.addBulk(
+      jobs.map((job, i) => {
+        const priority = priorities[i];
+        return { name, data: data[i], opts: priority === undefined ? job.options ?? {} : { ...job.options, priority } };
       }),
     );
-    // Shopify does not order deliveries: a refund can arrive before its order. Eight attempts back off
-    // for about two minutes in all, long enough for the order (or a crashed worker's lock) to come.
-    await queue.addBulk(data.map((d, i) => ({ name, data: d, opts: { jobId: `wh-${d.deliveryId}`, attempts: 8, priority: priorities[i] } })));
   };
   await withinProducerTimeout(add());
 }
