@@ -427,7 +427,7 @@ type ShopperPreferences = { personalisationOff: boolean; notInterested: Set<stri
 type RecommendationsRequest = { shop: string; query: RecommendationsQuery; context: ShopContext; ifNoneMatch: string | null; nowMs: number };
 
 function recommendationsFor(request: RecommendationsRequest): ProxyReply | Promise<ProxyReply> {
-  const { shop, query, context, nowMs } = request;
+  const { shop, query, nowMs } = request;
   const granted = query.consent === "granted";
   // Without granted consent the customer id and visitor id are not used at all, not even for the arm.
   const customerId = granted ? query.logged_in_customer_id ?? null : null;
