@@ -1,5 +1,5 @@
-import prisma, { flavourOf } from "~/db.server";
-import { env } from "~/env.server";
+import prisma from "~/db.server";
+import { usesSqlite } from "~/models/raw-sql.server";
 
 export type ColumnType = "text" | "int" | "float" | "bool" | "datetime" | "json";
 export type ColumnSpec = Record<string, ColumnType>;
@@ -23,7 +23,7 @@ function encodeValue(type: ColumnType, value: unknown, sqlite: boolean): unknown
  * With `skipConflicts`, rows that would violate a unique constraint are left out instead of failing it.
  */
 export function insertRowsQuery(table: string, columns: ColumnSpec, rows: readonly object[], { skipConflicts = false } = {}) {
-  const sqlite = flavourOf(env().DATABASE_URL) === "sqlite";
+  const sqlite = usesSqlite();
   const names = Object.keys(columns);
   const payload = JSON.stringify(
     rows.map((row) => {

@@ -1,8 +1,7 @@
 import type { Prisma } from "@prisma/client";
-import prisma, { flavourOf } from "~/db.server";
-import { env } from "~/env.server";
+import prisma from "~/db.server";
 import { insertRowsQuery, REC_LIST_COLUMNS } from "~/models/bulk-insert.server";
-import { jsonColumn, placeholders } from "~/models/raw-sql.server";
+import { jsonColumn, placeholders, usesSqlite } from "~/models/raw-sql.server";
 import { idBatches, MAX_IDS_PER_QUERY } from "~/lib/recommend/batches";
 import type { OrderRecord, ProductInfo, RecItem } from "~/lib/recommend/types";
 
@@ -189,7 +188,7 @@ export async function loadDecayedProductWeights({
   halfLifeDays: number;
 }): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  const sqlite = flavourOf(env().DATABASE_URL) === "sqlite";
+  const sqlite = usesSqlite();
   const decays = halfLifeDays > 0 && Number.isFinite(halfLifeDays);
   const halfLifeMs = decays ? halfLifeDays * 86_400_000 : 1;
   // One JSON parameter per batch; distinct (product, order) pairs so a product listed twice in an order counts once.
@@ -294,9 +293,6 @@ export async function upsertLiveRecLists({ shop, rows, at }: { shop: string; row
 
 const listKey = (kind: string, subjectId: string) => `${kind}:${subjectId}`;
 
-function parseItems(value: unknown): unknown {
-  return typeof value === "string" ? JSON.parse(value) : value;
-}
 
 /**
  * The lists of one version whose kind is one of `kinds` and whose subject is one of `subjectIds` (the
@@ -356,7 +352,7 @@ export async function getLiveRecLists({ shop, lists }: { shop: string; lists: re
         select: { kind: true, subjectId: true, items: true },
       });
       if (rows.length === 0) emptyBatch = true;
-      for (const r of rows) out.set(listKey(r.kind, r.subjectId), parseItems(r.items));
+      for (const r of rows) out.set(listKey(r.kind, r.subjectId), jsonColumn(r.items));
     }
     // One query is consistent by itself unless it found nothing; several may straddle a flip.
     if ((emptyBatch || plan.length > 1) && attempt < 2 && (await getLiveRecVersion({ shop })) !== version) continue;

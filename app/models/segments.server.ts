@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma, PrismaClient } from "@prisma/client";
-import prisma, { flavourOf, isUniqueViolation, lockKeys } from "~/db.server";
-import { env } from "~/env.server";
+import prisma, { isUniqueViolation, lockKeys } from "~/db.server";
+import { usesSqlite } from "~/models/raw-sql.server";
 import type { SegmentCustomer } from "~/lib/segments";
 import { UnsupportedWhereError, whereToSql, type SqlFragment } from "~/lib/segments/sql";
 
@@ -55,14 +55,11 @@ const MEMBER_CUSTOMER_SELECT = {
   countryCode: true,
 } as const;
 
-function isSqlite() {
-  return flavourOf(env().DATABASE_URL) === "sqlite";
-}
 
 // The same text the Prisma SQLite adapter writes, so raw rows compare like Prisma's.
 function dateParam(date: Date): string {
   const iso = date.toISOString();
-  return isSqlite() ? iso.replace("Z", "+00:00") : iso;
+  return usesSqlite() ? iso.replace("Z", "+00:00") : iso;
 }
 
 /** Inserts rows from one JSON parameter, skipping rows whose key already exists. */
@@ -71,7 +68,7 @@ async function insertJsonRows(client: Client, table: string, columns: string[], 
   const list = columns.map((name) => `"${name}"`).join(", ");
   for (let i = 0; i < rows.length; i += 20_000) {
     const payload = JSON.stringify(rows.slice(i, i + 20_000));
-    if (isSqlite()) {
+    if (usesSqlite()) {
       const select = columns.map((name) => `json_extract(value, '$.${name}')`).join(", ");
       // `WHERE true` resolves SQLite's parsing ambiguity between SELECT … ON and the upsert clause.
       await client.$executeRawUnsafe(`INSERT INTO "${table}" (${list}) SELECT ${select} FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`, payload);
@@ -87,7 +84,7 @@ async function insertJsonRows(client: Client, table: string, columns: string[], 
 async function deleteMembers(client: Client, shop: string, segmentId: string, customerIds: string[]) {
   for (let i = 0; i < customerIds.length; i += 20_000) {
     const payload = JSON.stringify(customerIds.slice(i, i + 20_000));
-    if (isSqlite()) {
+    if (usesSqlite()) {
       await client.$executeRawUnsafe(
         `DELETE FROM "SegmentMember" WHERE "shop" = ? AND "segmentId" = ? AND "customerId" IN (SELECT value FROM json_each(?))`,
         shop,
@@ -217,7 +214,7 @@ export async function listMatchingCustomerIds({ shop, where }: { shop: string; w
 }
 
 async function matchingCustomerIdsJson(client: Client, shop: string, where: Where): Promise<string> {
-  const dialect = isSqlite() ? "sqlite" : "postgres";
+  const dialect = usesSqlite() ? "sqlite" : "postgres";
   let fragment: { sql: string; params: unknown[] };
   try {
     fragment = whereToSql(where, { dialect, params: [shop], encodeDate: dateParam });
@@ -267,7 +264,7 @@ type SummaryTuple = [string, number, number, number | null, number | null, numbe
  * cost several times more when each row crosses the driver adapter on its own.
  */
 export async function listCustomerSummaries({ shop }: { shop: string }): Promise<CustomerSummary[]> {
-  const sqlite = isSqlite();
+  const sqlite = usesSqlite();
   const ms = (column: string) =>
     sqlite ? `CAST(round((julianday("${column}") - 2440587.5) * 86400000) AS INTEGER)` : `(extract(epoch from "${column}") * 1000)::bigint`;
   const fields = [
@@ -332,7 +329,7 @@ export async function writeCustomerScores({ shop, scores, batchSize = 50_000 }: 
   const set = SCORE_COLUMNS.map((name) => `"${name}" = j."${name}"`).join(", ");
   for (let i = 0; i < scores.length; i += batchSize) {
     const payload = JSON.stringify(scores.slice(i, i + batchSize).map((score) => [score.id, ...SCORE_COLUMNS.map((name) => score[name])]));
-    if (isSqlite()) {
+    if (usesSqlite()) {
       const columns = SCORE_COLUMNS.map((name, k) => `value ->> ${k + 1} AS "${name}"`).join(", ");
       // Materialised, so that if the planner puts the rows inside the loop it indexes them instead
       // of rescanning the JSON for every customer.
@@ -417,7 +414,7 @@ interface CompiledSegment {
 
 /** Fills the temp table of wanted memberships: one pass over the shop's customers per group of segments. */
 async function fillWantedMembers(tx: Client, shop: string, segments: CompiledSegment[]) {
-  const sqlite = isSqlite();
+  const sqlite = usesSqlite();
   const groups: CompiledSegment[][] = [];
   let params = 0;
   for (const segment of segments) {
@@ -485,7 +482,7 @@ export interface MembershipResult {
 export async function replaceSegmentMembers({ shop, segments, at }: { shop: string; segments: { id: string; where: Where }[]; at: Date }): Promise<MembershipResult[]> {
   const wanted = new Map(segments.map((segment) => [segment.id, segment.where]));
   if (wanted.size === 0) return [];
-  const sqlite = isSqlite();
+  const sqlite = usesSqlite();
   const dialect = sqlite ? "sqlite" : "postgres";
   const newId = sqlite ? "lower(hex(randomblob(16)))" : "gen_random_uuid()::text";
   const onCommit = sqlite ? "" : "ON COMMIT DROP";
