@@ -235,6 +235,9 @@ describe(`recommendations in the app (${testDb().flavour})`, () => {
     while (!finished) {
       const version = await getLiveRecVersion({ shop: SHOP });
       seen.push([version, await countRecLists({ shop: SHOP, version })]);
+      // SQLite reads can complete without leaving the microtask queue; without a turn of the event loop
+      // here the recompute's own I/O (its compute thread's answer, Redis) would never be delivered.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     const result = await recompute;
     const newVersion = await getLiveRecVersion({ shop: SHOP });
