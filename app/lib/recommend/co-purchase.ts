@@ -128,6 +128,32 @@ export function scoreCoPurchaseAnchor(input: {
  * mapped to local integers once, and each anchor is then counted with the same integer code
  * the full compute uses, so the lists equal the full compute's.
  */
+/**
+ * Sorts row indices by (time, index). A comparator sort was the largest single cost of an incremental
+ * update with thousands of baskets, so when every key fits exactly in a double, (time - min) * n + index
+ * is sorted natively instead; otherwise (fractional times, a very long span) the comparator is used.
+ */
+function sortByTimeThenIndex(order: Int32Array, times: Float64Array): void {
+  const n = order.length;
+  let min = Infinity;
+  let max = -Infinity;
+  let integral = true;
+  for (let r = 0; r < n; r++) {
+    const t = times[r];
+    if (t < min) min = t;
+    if (t > max) max = t;
+    if (!Number.isInteger(t)) integral = false;
+  }
+  if (!integral || (max - min + 1) * n > Number.MAX_SAFE_INTEGER) {
+    order.sort((x, y) => times[x] - times[y] || x - y);
+    return;
+  }
+  const keys = new Float64Array(n);
+  for (let r = 0; r < n; r++) keys[r] = (times[r] - min) * n + r;
+  keys.sort();
+  for (let k = 0; k < n; k++) order[k] = keys[k] % n;
+}
+
 export function scoreCoPurchaseAnchors(input: {
   anchors: readonly { id: string; title?: string; isSensitive?: boolean }[];
   baskets: readonly AnchorBasket[];
@@ -147,15 +173,25 @@ export function scoreCoPurchaseAnchors(input: {
     }
   }
   // Oldest first, ties by input position: the newest maxAnchorOrders of each anchor are its last rows.
-  const order = Int32Array.from(input.baskets, (_, i) => i).sort((x, y) => input.baskets[x].createdAt - input.baskets[y].createdAt || x - y);
+  // Callers often pass them in that order already, which a single pass confirms.
+  const nBaskets = input.baskets.length;
+  const times = new Float64Array(nBaskets);
+  const order = new Int32Array(nBaskets);
+  let inOrder = true;
   let total = 0;
-  for (const b of input.baskets) total += b.productIds.length;
+  for (let r = 0; r < nBaskets; r++) {
+    const basket = input.baskets[r];
+    times[r] = basket.createdAt;
+    order[r] = r;
+    if (r > 0 && times[r] < times[r - 1]) inOrder = false;
+    total += basket.productIds.length;
+  }
+  if (!inOrder) sortByTimeThenIndex(order, times);
   const ptr = new Int32Array(input.baskets.length + 1);
   const flat = new Int32Array(total);
   let stamp = new Int32Array(Math.max(16, ids.length)).fill(-1);
   let n = 0;
   for (let r = 0; r < order.length; r++) {
-    const start = n;
     for (const p of input.baskets[order[r]].productIds) {
       let i = local.get(p);
       if (i === undefined) {
@@ -172,11 +208,11 @@ export function scoreCoPurchaseAnchors(input: {
       stamp[i] = r;
       flat[n++] = i;
     }
-    flat.subarray(start, n).sort();
     ptr[r + 1] = n;
   }
   const baskets: Csr = { ptr, items: flat.subarray(0, n) };
-  const orderWeight = Float64Array.from(order, (i) => decayWeight(input.now - input.baskets[i].createdAt, settings.halfLifeDays));
+  const orderWeight = new Float64Array(nBaskets);
+  for (let r = 0; r < nBaskets; r++) orderWeight[r] = decayWeight(input.now - times[order[r]], settings.halfLifeDays);
   const eligible = new Uint8Array(ids.length);
   for (let i = 0; i < ids.length; i++) eligible[i] = !input.isEligible || input.isEligible(ids[i]) ? 1 : 0;
   const weights = Float64Array.from(ids, (id) => input.itemOrderWeights.get(id) ?? 0);

@@ -100,6 +100,31 @@ describe("scoreCoPurchaseAnchor (incremental)", () => {
     const recs = scoreCoPurchaseAnchor({ anchorId: "A", baskets, itemOrderWeights: weights, totalOrderWeight: 4, now: NOW, settings: { ...flat, maxAnchorOrders: 2 } });
     expect(recs.map((r) => r.productId)).toEqual(["C"]);
   });
+
+  it("takes the newest baskets by time, then by input position, however they arrive and whatever their times", () => {
+    // Two baskets share the newest time: with a cap of 2 the later-listed of the older pair is cut.
+    const baskets = [
+      { productIds: ["A", "B"], createdAt: NOW - DAY },
+      { productIds: ["A", "D"], createdAt: NOW - DAY },
+      { productIds: ["A", "C"], createdAt: NOW },
+      { productIds: ["A", "C", "D"], createdAt: NOW },
+    ];
+    const weights = new Map([["A", 4], ["B", 1], ["C", 2], ["D", 2]]);
+    const score = (list: typeof baskets) =>
+      scoreCoPurchaseAnchor({ anchorId: "A", baskets: list, itemOrderWeights: weights, totalOrderWeight: 4, now: NOW, settings: { ...flat, maxAnchorOrders: 3 } });
+    const inOrder = score(baskets);
+    // Newest three: both newest baskets and, of the two older ones, the later-listed ([A, D]).
+    expect(inOrder.map((r) => r.productId).sort()).toEqual(["C", "D"]);
+    // Shuffled, with the same relative order within each time: the very same list, scores included.
+    const shuffled = [baskets[2], baskets[0], baskets[3], baskets[1]];
+    expect(score(shuffled)).toEqual(inOrder);
+    // Reversed, [A, B] is the later-listed older basket and [A, D] is cut: D is left in one kept
+    // basket, below minPairOrders (2), and so is B.
+    expect(score([...baskets].reverse()).map((r) => r.productId)).toEqual(["C"]);
+    // Fractional times take the comparator path; it must order exactly as the packed-key path does.
+    const shifted = shuffled.map((b) => ({ ...b, createdAt: b.createdAt + 0.5 }));
+    expect(score(shifted).map((r) => r.productId)).toEqual(inOrder.map((r) => r.productId));
+  });
 });
 
 describe("packed input", () => {
