@@ -123,12 +123,6 @@ export function scoreCoPurchaseAnchor(input: {
 }
 
 /**
- * Incremental bought-together for several anchors at once (the products of a new order):
- * `baskets` is the union of the orders containing any of them, each order once. Product ids are
- * mapped to local integers once, and each anchor is then counted with the same integer code
- * the full compute uses, so the lists equal the full compute's.
- */
-/**
  * Sorts row indices by (time, index). A comparator sort was the largest single cost of an incremental
  * update with thousands of baskets, so when every key fits exactly in a double, (time - min) * n + index
  * is sorted natively instead; otherwise (fractional times, a very long span) the comparator is used.
@@ -154,6 +148,12 @@ function sortByTimeThenIndex(order: Int32Array, times: Float64Array): void {
   for (let k = 0; k < n; k++) order[k] = keys[k] % n;
 }
 
+/**
+ * Incremental bought-together for several anchors at once (the products of a new order):
+ * `baskets` is the union of the orders containing any of them, each order once. Product ids are
+ * mapped to local integers once, and each anchor is then counted with the same integer code
+ * the full compute uses, so the lists equal the full compute's.
+ */
 export function scoreCoPurchaseAnchors(input: {
   anchors: readonly { id: string; title?: string; isSensitive?: boolean }[];
   baskets: readonly AnchorBasket[];
