@@ -34,7 +34,7 @@ import { getPersonalisationFacts } from "~/models/customers.server";
 import { incrementAnonymousCounts, recordEvents, type EventRow } from "~/models/events.server";
 import { readRecListsIn } from "~/models/recommendations.server";
 import { BODY_LIMITS, BodyTooLargeError, readBodyWithin } from "~/services/body-limit.server";
-import { proxyRefusal, proxyTimestampFresh, verifyAppProxy } from "~/services/shopify-signatures.server";
+import { PROXY_TIMESTAMP_TOLERANCE_S, proxyRefusal, proxyTimestampFresh, verifyAppProxy } from "~/services/shopify-signatures.server";
 
 /** Largest accepted events/not-interested body, in bytes. */
 export const MAX_BODY_BYTES = BODY_LIMITS.proxy;
@@ -384,13 +384,13 @@ function parseRecommendationsQuery(searchParams: URLSearchParams): ParsedQuery {
 // already seen. Once a string's signature has checked out, its shop and validated parameters are
 // remembered by that exact string, and a repeat skips the parse and the HMAC. The timestamp is still
 // checked against the clock on every request, so a remembered query is refused exactly when it would
-// have been; a string that failed verification is never remembered.
-const KNOWN_QUERY_MAX = 10_000;
+// have been; a string that failed verification is never remembered. Past twice the allowed skew a
+// string can only be refused, so it is forgotten then.
 type KnownQuery = { shop: string; timestamp: number; parsed: ParsedQuery };
-const knownQueries = new Map<string, KnownQuery>();
+const knownQueries = new TtlCache<KnownQuery>(2 * PROXY_TIMESTAMP_TOLERANCE_S * 1000, 10_000);
 
 function verifiedQuery(search: string, nowMs: number): KnownQuery {
-  const known = knownQueries.get(search);
+  const known = knownQueries.get(search, nowMs);
   if (known) {
     if (!proxyTimestampFresh(known.timestamp, nowMs)) throw proxyRefusal();
     addLogContext({ shop: known.shop });
@@ -399,8 +399,7 @@ function verifiedQuery(search: string, nowMs: number): KnownQuery {
   const params = new URLSearchParams(search);
   const { shop, timestamp } = verifyAppProxy(params, nowMs);
   const verified = { shop, timestamp, parsed: parseRecommendationsQuery(params) };
-  if (knownQueries.size >= KNOWN_QUERY_MAX) knownQueries.delete(knownQueries.keys().next().value!);
-  knownQueries.set(search, verified);
+  knownQueries.set(search, verified, nowMs);
   return verified;
 }
 
