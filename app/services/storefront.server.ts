@@ -432,38 +432,36 @@ function recommendationsFor(request: RecommendationsRequest): ProxyReply | Promi
   const customerId = granted ? query.logged_in_customer_id ?? null : null;
   const visitorId = granted ? query.visitor ?? null : null;
   const keys = [...(customerId ? [customerKey(customerId)] : []), ...(visitorId ? [visitorKey(visitorId)] : [])];
+  const arm = armFor(shop, request.context, query.surface, assignmentUnitId({ customerId, visitorId }));
+  const gates: Gates = { consent: query.consent, queryOptOut: query.optout === "1", customerId, surface: query.surface, settings: request.context.ethics, arm };
   // A shopper without consent (most of them) has nothing to read.
-  if (!keys.length) return answerFor(request, { customerId, visitorId, prefs: NO_PREFERENCES, customer: null, offers: null });
+  if (!keys.length) return answerFor(request, gates, { prefs: NO_PREFERENCES, customer: null, offers: null });
   // The customer's history and weekly cap matter only if every cheaper gate passes; they are read
   // alongside the shopper's preferences rather than after them, which halves a personal answer's waits.
   const mayPersonalise =
-    !!customerId && personalVerdict({ ...gatesFor(request, customerId, visitorId), serverOptOut: false, customerOrders: Number.POSITIVE_INFINITY, capAllowed: true }) === "ok";
+    !!customerId && personalVerdict({ ...gates, serverOptOut: false, customerOrders: Number.POSITIVE_INFINITY, capAllowed: true }) === "ok";
   return Promise.all([
     getShopperPreferences({ shop, keys }),
     mayPersonalise ? getPersonalisationFacts({ shop, id: customerId! }) : null,
     mayPersonalise ? recentPersonalOffers(shop, customerKey(customerId!), nowMs) : null,
-  ]).then(([prefs, customer, offers]) => answerFor(request, { customerId, visitorId, prefs, customer, offers }));
+  ]).then(([prefs, customer, offers]) => answerFor(request, gates, { prefs, customer, offers }));
 }
 
-function gatesFor({ shop, query, context }: RecommendationsRequest, customerId: string | null, visitorId: string | null) {
-  const arm = armFor(shop, context, query.surface, assignmentUnitId({ customerId, visitorId }));
-  return { consent: query.consent, queryOptOut: query.optout === "1", customerId, surface: query.surface, settings: context.ethics, arm };
-}
+/** What personalVerdict reads that is known before any database read. */
+type Gates = Omit<Parameters<typeof personalVerdict>[0], "serverOptOut" | "customerOrders" | "capAllowed">;
 
 function answerFor(
   request: RecommendationsRequest,
+  gates: Gates,
   shopper: {
-    customerId: string | null;
-    visitorId: string | null;
     prefs: ShopperPreferences;
     customer: { numberOfOrders: number; personalisationOptOut: boolean } | null;
     offers: number[] | null;
   },
 ): ProxyReply | Promise<ProxyReply> {
   const { shop, query, context, ifNoneMatch, nowMs } = request;
-  const { customerId, prefs, customer, offers } = shopper;
-  const gates = gatesFor(request, customerId, shopper.visitorId);
-  const { arm } = gates;
+  const { prefs, customer, offers } = shopper;
+  const { arm, customerId } = gates;
   const strategy = armStrategy(arm, query.strategy);
   const capKey = customerId ? customerKey(customerId) : null;
 
