@@ -293,7 +293,6 @@ export async function upsertLiveRecLists({ shop, rows, at }: { shop: string; row
 
 const listKey = (kind: string, subjectId: string) => `${kind}:${subjectId}`;
 
-
 /**
  * The lists of one version whose kind is one of `kinds` and whose subject is one of `subjectIds` (the
  * caller drops unwanted combinations). Raw, because the storefront reads it for every answer it has

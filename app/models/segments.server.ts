@@ -55,7 +55,6 @@ const MEMBER_CUSTOMER_SELECT = {
   countryCode: true,
 } as const;
 
-
 // The same text the Prisma SQLite adapter writes, so raw rows compare like Prisma's.
 function dateParam(date: Date): string {
   const iso = date.toISOString();

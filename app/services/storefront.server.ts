@@ -208,9 +208,10 @@ async function readLists(shop: string, version: number, refs: ListRef[]): Promis
   const wanted = new Set(refs.map((r) => `${r.kind}\u0000${r.subjectId}`));
   const rows = await readRecListsIn({ shop, version, kinds: [...new Set(refs.map((r) => r.kind))], subjectIds: [...new Set(refs.map((r) => r.subjectId))] });
   for (const row of rows) {
-    if (!wanted.has(`${row.kind}\u0000${row.subjectId}`)) continue;
+    const key = `${row.kind}\u0000${row.subjectId}`;
+    if (!wanted.has(key)) continue;
     const items = Array.isArray(row.items) ? (row.items as StoredItem[]) : [];
-    out.set(`${row.kind}\u0000${row.subjectId}`, items.filter((i) => i && typeof i.productId === "string"));
+    out.set(key, items.filter((i) => i && typeof i.productId === "string"));
   }
   return out;
 }

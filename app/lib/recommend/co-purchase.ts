@@ -187,11 +187,11 @@ export function scoreCoPurchaseAnchors(input: {
     total += basket.productIds.length;
   }
   if (!inOrder) sortByTimeThenIndex(order, times);
-  const ptr = new Int32Array(input.baskets.length + 1);
+  const ptr = new Int32Array(nBaskets + 1);
   const flat = new Int32Array(total);
   let stamp = new Int32Array(Math.max(16, ids.length)).fill(-1);
   let n = 0;
-  for (let r = 0; r < order.length; r++) {
+  for (let r = 0; r < nBaskets; r++) {
     for (const p of input.baskets[order[r]].productIds) {
       let i = local.get(p);
       if (i === undefined) {
