@@ -47,18 +47,12 @@ export function buildProxyQuery(
 }
 
 /**
- * A query as Shopify's app proxy forwards it: the given parameters, then shop, logged_in_customer_id
- * ("" for guests), path_prefix, timestamp and the signature over all of them.
+ * buildProxyQuery for a shopper's request to the app's default proxy path: the given parameters, a
+ * guest unless `customer` is given, signed now unless `timestampSeconds` is given.
  */
 export function signedProxyQuery(
   params: Record<string, string>,
   { shop, secret, customer = "", timestampSeconds = Math.floor(Date.now() / 1000) }: { shop: string; secret: string; customer?: string; timestampSeconds?: number },
 ): URLSearchParams {
-  const query = new URLSearchParams(params);
-  query.set("shop", shop);
-  query.set("logged_in_customer_id", customer);
-  query.set("path_prefix", "/apps/shopkeeper");
-  query.set("timestamp", String(timestampSeconds));
-  query.set("signature", signProxyQuery(query, secret));
-  return query;
+  return buildProxyQuery(new URLSearchParams(params), { shop, loggedInCustomerId: customer, pathPrefix: "/apps/shopkeeper", timestamp: timestampSeconds, secret });
 }
