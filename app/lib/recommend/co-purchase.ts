@@ -189,7 +189,8 @@ export function scoreCoPurchaseAnchors(input: {
   if (!inOrder) sortByTimeThenIndex(order, times);
   const ptr = new Int32Array(nBaskets + 1);
   const flat = new Int32Array(total);
-  let stamp = new Int32Array(Math.max(16, ids.length)).fill(-1);
+  // Every product is an anchor or on some line, so this many slots can never overflow.
+  const stamp = new Int32Array(ids.length + total).fill(-1);
   let n = 0;
   for (let r = 0; r < nBaskets; r++) {
     for (const p of input.baskets[order[r]].productIds) {
@@ -198,11 +199,6 @@ export function scoreCoPurchaseAnchors(input: {
         i = ids.length;
         local.set(p, i);
         ids.push(p);
-      }
-      if (i >= stamp.length) {
-        const bigger = new Int32Array(stamp.length * 2).fill(-1);
-        bigger.set(stamp);
-        stamp = bigger;
       }
       if (stamp[i] === r) continue;
       stamp[i] = r;

@@ -477,7 +477,12 @@ export function scoreCustomer(input: {
 }): { personal: RecItem[]; buyAgain: RecItem[] } {
   const settings = resolveSettings(input.settings);
   const sensitive = input.sensitiveProductIds ?? new Set<string>();
-  const history = input.history.filter((l) => !sensitive.has(l.productId));
+  // The scorer keeps only the newest maxHistoryItems products; cutting here first makes the cost of a
+  // years-long history that of its recent part. Every order still counts towards the order total.
+  const orderKeys = new Set<string>();
+  for (const l of input.history) if (!sensitive.has(l.productId)) orderKeys.add(l.orderId ?? `@${l.createdAt}`);
+  const kept = new Set(recentDistinctProducts(input.history, settings.maxHistoryItems, sensitive));
+  const history = input.history.filter((l) => kept.has(l.productId));
   const idSet = new Set<string>();
   for (const l of history) {
     idSet.add(l.productId);
@@ -489,24 +494,21 @@ export function scoreCustomer(input: {
   const local = new Map(ids.map((id, i) => [id, i]));
 
   const seenPerOrder = new Set<string>();
-  const orderKeys = new Set<string>();
   const histItems: number[] = [];
   const histTimes: number[] = [];
   for (const l of history) {
     const orderKey = l.orderId ?? `@${l.createdAt}`;
-    orderKeys.add(orderKey);
     const key = `${orderKey}\u0000${l.productId}`;
     if (seenPerOrder.has(key)) continue;
     seenPerOrder.add(key);
     histItems.push(local.get(l.productId)!);
     histTimes.push(l.createdAt);
   }
-  const historyIds = new Set(history.map((l) => l.productId));
   const lengths = new Int32Array(ids.length);
   const flatItems: number[] = [];
   const flatScores: number[] = [];
   for (let i = 0; i < ids.length; i++) {
-    const list = historyIds.has(ids[i]) ? input.neighbours.get(ids[i]) ?? [] : [];
+    const list = kept.has(ids[i]) ? input.neighbours.get(ids[i]) ?? [] : [];
     lengths[i] = list.length;
     for (const n of list) {
       flatItems.push(local.get(n.productId)!);

@@ -76,6 +76,8 @@ describe("for you", () => {
   it.each([
     ["default", settings],
     ["with repeat ratios", { ...settings, buyAgainRepeatRateWeight: 1 }],
+    // Fewer products kept than ann and bob bought: the cut must not change the order count or ties.
+    ["with a history cap", { ...settings, maxHistoryItems: 1 }],
   ])("scoreCustomer (incremental) matches the full compute (%s)", (_name, settings) => {
     const result = computeRecommendations({ orders: shop, products, now: NOW, settings });
     for (const customer of ["ann", "bob", "dan"]) {
