@@ -72,6 +72,7 @@ export function scoreAnchorIndexed(
   eligible: Uint8Array | null,
   acc: PairAccumulator,
   top: TopK,
+  state: StateCollector | null = null,
 ): number {
   top.clear();
   acc.reset();
@@ -79,16 +80,110 @@ export function scoreAnchorIndexed(
   const weightOf = typeof itemWeight === "function" ? itemWeight : (i: number) => itemWeight[i];
   const anchorWeight = weightOf(anchor);
   const seen = acc.nTouched;
+  state?.begin();
   for (let t = 0; t < acc.nTouched; t++) {
     const b = acc.touched[t];
     const count = acc.count(b);
     if (count < settings.minPairOrders) continue;
-    if (eligible !== null && eligible[b] === 0) continue;
+    if (state === null && eligible !== null && eligible[b] === 0) continue;
     const s = coPurchaseScore(acc.weight(b), count, anchorWeight, weightOf(b), totalWeight, settings);
-    if (s > 0) top.push(b, s);
+    if (!(s > 0)) continue;
+    state?.offer(b, s);
+    if (eligible === null || eligible[b] === 1) top.push(b, s);
+  }
+  if (state !== null) {
+    const end = ordersByProduct.ptr[anchor + 1];
+    state.end(acc, anchorWeight, end > ordersByProduct.ptr[anchor] ? ordersByProduct.items[end - 1] : -1);
   }
   acc.reset();
   return seen;
+}
+
+/**
+ * What an anchor's bought-together list was scored from, kept beside the list so that the next
+ * order can update it without recounting the anchor's baskets (`updateCoPurchaseAnchors`): the best
+ * `stateSize` candidates, eligible or not, with their pair counts and decayed pair weights.
+ */
+export interface CoPurchaseState {
+  /** Settings the counts were made under (`coPurchaseStateKey`); any change means a recount. */
+  key: string;
+  /** Epoch ms the weights are decayed to. */
+  at: number;
+  /** createdAt of the newest order in the anchor's window. */
+  newest: number;
+  /** The anchor's decayed order weight at `at`, the scores' denominator. */
+  anchorWeight: number;
+  /** No candidate missing from `ids` scored above this at `at` (0: every candidate with a score is listed). */
+  floor: number;
+  ids: string[];
+  n: number[];
+  w: number[];
+}
+
+/** Candidates kept per anchor state: twice the pool, so a few dropping out do not force a recount. */
+export function coPurchaseStateSize(settings: Pick<RecSettings, "poolSize">): number {
+  return 2 * settings.poolSize;
+}
+
+export function coPurchaseStateKey(settings: RecSettings): string {
+  return [settings.minPairOrders, settings.shrinkage, settings.halfLifeDays, settings.maxAnchorOrders, settings.poolSize, settings.popularityAlpha].join("|");
+}
+
+/** Collects an anchor's state while `scoreAnchorIndexed` scores it; read it between calls. */
+export class StateCollector {
+  readonly top: TopK;
+  items = new Int32Array(0);
+  n = new Int32Array(0);
+  w = new Float64Array(0);
+  count = 0;
+  floor = 0;
+  anchorWeight = 0;
+  /** Row of the anchor's newest order, -1 if none. */
+  newestRow = -1;
+  private offered = 0;
+
+  constructor(size: number) {
+    this.top = new TopK(size);
+    this.items = new Int32Array(size);
+    this.n = new Int32Array(size);
+    this.w = new Float64Array(size);
+  }
+
+  begin(): void {
+    this.top.clear();
+    this.offered = 0;
+  }
+
+  offer(item: number, score: number): void {
+    this.offered++;
+    this.top.push(item, score);
+  }
+
+  end(acc: PairAccumulator, anchorWeight: number, newestRow: number): void {
+    this.count = this.top.drainCount();
+    for (let k = 0; k < this.count; k++) {
+      const b = this.top.sortedItems[k];
+      this.items[k] = b;
+      this.n[k] = acc.count(b);
+      this.w[k] = acc.weight(b);
+    }
+    // The heap only drops candidates that score at most its smallest member.
+    this.floor = this.offered > this.count ? this.top.sortedScores[this.count - 1] : 0;
+    this.anchorWeight = anchorWeight;
+    this.newestRow = newestRow;
+  }
+
+  toState(key: string, at: number, newest: number, idOf: (i: number) => string): CoPurchaseState {
+    const ids: string[] = [];
+    const n: number[] = [];
+    const w: number[] = [];
+    for (let k = 0; k < this.count; k++) {
+      ids.push(idOf(this.items[k]));
+      n.push(this.n[k]);
+      w.push(this.w[k]);
+    }
+    return { key, at, newest, anchorWeight: this.anchorWeight, floor: this.floor, ids, n, w };
+  }
 }
 
 export interface AnchorBasket {
@@ -148,52 +243,49 @@ function sortByTimeThenIndex(order: Int32Array, times: Float64Array): void {
   for (let k = 0; k < n; k++) order[k] = keys[k] % n;
 }
 
+interface InternedBaskets {
+  ids: string[];
+  local: Map<string, number>;
+  baskets: Csr;
+  inverted: Csr;
+  /** Each row's createdAt, rows oldest first. */
+  times: Float64Array;
+  orderWeight: Float64Array;
+}
+
 /**
- * Incremental bought-together for several anchors at once (the products of a new order):
- * `baskets` is the union of the orders containing any of them, each order once. Product ids are
- * mapped to local integers once, and each anchor is then counted with the same integer code
- * the full compute uses, so the lists equal the full compute's.
+ * Maps the baskets' product ids to local integers (anchors first), rows oldest first with ties by
+ * input position, so the newest maxAnchorOrders rows of an anchor are its last ones, as in the full compute.
  */
-export function scoreCoPurchaseAnchors(input: {
-  anchors: readonly { id: string; title?: string; isSensitive?: boolean }[];
-  baskets: readonly AnchorBasket[];
-  itemOrderWeights: ReadonlyMap<string, number>;
-  totalOrderWeight: number;
-  now: number;
-  settings?: Partial<RecSettings>;
-  isEligible?: (productId: string) => boolean;
-}): Map<string, RecItem[]> {
-  const settings = resolveSettings(input.settings);
+function internBaskets(anchorIds: readonly string[], input: readonly AnchorBasket[], now: number, halfLifeDays: number): InternedBaskets {
   const local = new Map<string, number>();
   const ids: string[] = [];
-  for (const a of input.anchors) {
-    if (!local.has(a.id)) {
-      local.set(a.id, ids.length);
-      ids.push(a.id);
+  for (const id of anchorIds) {
+    if (!local.has(id)) {
+      local.set(id, ids.length);
+      ids.push(id);
     }
   }
-  // Oldest first, ties by input position: the newest maxAnchorOrders of each anchor are its last rows.
-  // Callers often pass them in that order already, which a single pass confirms.
-  const nBaskets = input.baskets.length;
-  const times = new Float64Array(nBaskets);
+  // Callers often pass baskets in time order already, which a single pass confirms.
+  const nBaskets = input.length;
+  const given = new Float64Array(nBaskets);
   const order = new Int32Array(nBaskets);
   let inOrder = true;
   let total = 0;
   for (let r = 0; r < nBaskets; r++) {
-    const basket = input.baskets[r];
-    times[r] = basket.createdAt;
+    given[r] = input[r].createdAt;
     order[r] = r;
-    if (r > 0 && times[r] < times[r - 1]) inOrder = false;
-    total += basket.productIds.length;
+    if (r > 0 && given[r] < given[r - 1]) inOrder = false;
+    total += input[r].productIds.length;
   }
-  if (!inOrder) sortByTimeThenIndex(order, times);
+  if (!inOrder) sortByTimeThenIndex(order, given);
   const ptr = new Int32Array(nBaskets + 1);
   const flat = new Int32Array(total);
   // Every product is an anchor or on some line, so this many slots can never overflow.
   const stamp = new Int32Array(ids.length + total).fill(-1);
   let n = 0;
   for (let r = 0; r < nBaskets; r++) {
-    for (const p of input.baskets[order[r]].productIds) {
+    for (const p of input[order[r]].productIds) {
       let i = local.get(p);
       if (i === undefined) {
         i = ids.length;
@@ -207,27 +299,251 @@ export function scoreCoPurchaseAnchors(input: {
     ptr[r + 1] = n;
   }
   const baskets: Csr = { ptr, items: flat.subarray(0, n) };
+  const times = new Float64Array(nBaskets);
   const orderWeight = new Float64Array(nBaskets);
-  for (let r = 0; r < nBaskets; r++) orderWeight[r] = decayWeight(input.now - times[order[r]], settings.halfLifeDays);
+  for (let r = 0; r < nBaskets; r++) {
+    times[r] = given[order[r]];
+    orderWeight[r] = decayWeight(now - times[r], halfLifeDays);
+  }
+  return { ids, local, baskets, inverted: invertCsr(baskets, ids.length), times, orderWeight };
+}
+
+function anchorReason(anchor: { id: string; title?: string; isSensitive?: boolean }): string {
+  return anchor.isSensitive ? GENERIC_REASON.co_purchase : `Often bought with ${anchor.title ?? anchor.id}`;
+}
+
+function toRecItem(anchor: { id: string; isSensitive?: boolean }, productId: string, score: number, reason: string): RecItem {
+  const rec: RecItem = { productId, score: Math.fround(score), reason, source: "co_purchase" };
+  if (!anchor.isSensitive) rec.reasonProductId = anchor.id;
+  return rec;
+}
+
+/**
+ * Incremental bought-together for several anchors at once (the products of a new order):
+ * `baskets` is the union of the orders containing any of them, each order once. Product ids are
+ * mapped to local integers once, and each anchor is then counted with the same integer code
+ * the full compute uses, so the lists equal the full compute's. With `states`, each anchor's
+ * state is stored there for `updateCoPurchaseAnchors`.
+ */
+export function scoreCoPurchaseAnchors(input: {
+  anchors: readonly { id: string; title?: string; isSensitive?: boolean }[];
+  baskets: readonly AnchorBasket[];
+  itemOrderWeights: ReadonlyMap<string, number>;
+  totalOrderWeight: number;
+  now: number;
+  settings?: Partial<RecSettings>;
+  isEligible?: (productId: string) => boolean;
+  states?: Map<string, CoPurchaseState>;
+}): Map<string, RecItem[]> {
+  const settings = resolveSettings(input.settings);
+  const { ids, local, baskets, inverted, times, orderWeight } = internBaskets(
+    input.anchors.map((a) => a.id),
+    input.baskets,
+    input.now,
+    settings.halfLifeDays,
+  );
   const eligible = new Uint8Array(ids.length);
   for (let i = 0; i < ids.length; i++) eligible[i] = !input.isEligible || input.isEligible(ids[i]) ? 1 : 0;
   const weights = Float64Array.from(ids, (id) => input.itemOrderWeights.get(id) ?? 0);
-  const inverted = invertCsr(baskets, ids.length);
   const acc = new PairAccumulator(ids.length);
   const top = new TopK(settings.poolSize);
+  const collector = input.states ? new StateCollector(coPurchaseStateSize(settings)) : null;
+  const key = coPurchaseStateKey(settings);
   const out = new Map<string, RecItem[]>();
   for (const anchor of input.anchors) {
     const a = local.get(anchor.id)!;
-    scoreAnchorIndexed(a, baskets, inverted, orderWeight, weights, input.totalOrderWeight, settings, eligible, acc, top);
+    scoreAnchorIndexed(a, baskets, inverted, orderWeight, weights, input.totalOrderWeight, settings, eligible, acc, top, collector);
     const count = top.drainCount();
-    const reason = anchor.isSensitive ? GENERIC_REASON.co_purchase : `Often bought with ${anchor.title ?? anchor.id}`;
+    const reason = anchorReason(anchor);
     const list: RecItem[] = [];
-    for (let k = 0; k < count; k++) {
-      const rec: RecItem = { productId: ids[top.sortedItems[k]], score: Math.fround(top.sortedScores[k]), reason, source: "co_purchase" };
-      if (!anchor.isSensitive) rec.reasonProductId = anchor.id;
-      list.push(rec);
-    }
+    for (let k = 0; k < count; k++) list.push(toRecItem(anchor, ids[top.sortedItems[k]], top.sortedScores[k], reason));
     out.set(anchor.id, list);
+    if (collector && input.states) {
+      input.states.set(anchor.id, collector.toState(key, input.now, collector.newestRow >= 0 ? times[collector.newestRow] : 0, (i) => ids[i]));
+    }
   }
   return out;
+}
+
+/**
+ * Bought-together for the products of a new order from their stored states, without recounting their
+ * baskets. `baskets` holds, for every anchor, the orders of its window (its newest maxAnchorOrders,
+ * the new one included) cut down to the new order's products: every other candidate's count and
+ * weight come from the state, decayed to `now`, minus the order that left the window (`dropped`).
+ * Candidates never listed in the state are bounded by its floor, so the list is exact whenever
+ * `poolSize` eligible known candidates score above the floor; otherwise, or when the state is stale
+ * (another order newer than it, an edited or late order, other settings), the anchor's entry is null
+ * and the caller recounts it with `scoreCoPurchaseAnchors`.
+ */
+export function updateCoPurchaseAnchors(input: {
+  order: { productIds: readonly string[]; createdAt: number };
+  anchors: readonly {
+    id: string;
+    title?: string;
+    isSensitive?: boolean;
+    state: CoPurchaseState | null;
+    /** Decayed order weight at `now`, this order included. */
+    anchorWeight: number;
+    dropped: AnchorBasket | null;
+  }[];
+  baskets: readonly AnchorBasket[];
+  now: number;
+  settings?: Partial<RecSettings>;
+  isEligible?: (productId: string) => boolean;
+}): Map<string, { list: RecItem[]; state: CoPurchaseState } | null> {
+  const settings = resolveSettings(input.settings);
+  const key = coPurchaseStateKey(settings);
+  const out = new Map<string, { list: RecItem[]; state: CoPurchaseState } | null>();
+  // Only confidence scores (alpha 0) keep every other candidate's order when the anchor's weight changes.
+  const usable = (state: CoPurchaseState | null): state is CoPurchaseState =>
+    state !== null && settings.popularityAlpha === 0 && state.key === key && input.order.createdAt > state.newest && input.order.createdAt <= input.now;
+  const { ids, local, baskets, inverted, times, orderWeight } = internBaskets(
+    input.anchors.map((a) => a.id),
+    input.baskets,
+    input.now,
+    settings.halfLifeDays,
+  );
+  const inOrder = new Set(input.order.productIds);
+  const acc = new PairAccumulator(ids.length);
+  const stateSize = coPurchaseStateSize(settings);
+  const eligibleCache = new Map<string, boolean>();
+  const isEligible = (id: string) => {
+    let e = eligibleCache.get(id);
+    if (e === undefined) eligibleCache.set(id, (e = !input.isEligible || input.isEligible(id)));
+    return e;
+  };
+  for (const anchor of input.anchors) {
+    const state = anchor.state;
+    const a = local.get(anchor.id)!;
+    if (!usable(state) || !(anchor.anchorWeight > 0) || state.anchorWeight <= 0) {
+      out.set(anchor.id, null);
+      continue;
+    }
+    // The state must be one order behind: the new order is the only one in the window newer than it.
+    let newer = 0;
+    for (let k = inverted.ptr[a]; k < inverted.ptr[a + 1]; k++) if (times[inverted.items[k]] > state.newest) newer++;
+    if (newer !== 1) {
+      out.set(anchor.id, null);
+      continue;
+    }
+    const decay = decayWeight(input.now - state.at, settings.halfLifeDays);
+    const known = new Map<string, { n: number; w: number }>();
+    for (let k = 0; k < state.ids.length; k++) if (!inOrder.has(state.ids[k])) known.set(state.ids[k], { n: state.n[k], w: state.w[k] * decay });
+    if (anchor.dropped) {
+      const w = decayWeight(input.now - anchor.dropped.createdAt, settings.halfLifeDays);
+      for (const id of new Set(anchor.dropped.productIds)) {
+        const entry = known.get(id);
+        if (!entry) continue;
+        entry.n -= 1;
+        entry.w -= w;
+        if (entry.n <= 0) known.delete(id);
+      }
+    }
+    acc.reset();
+    acc.accumulate(a, baskets, inverted, orderWeight, settings.maxAnchorOrders);
+    for (let t = 0; t < acc.nTouched; t++) known.set(ids[acc.touched[t]], { n: acc.count(acc.touched[t]), w: acc.weight(acc.touched[t]) });
+    acc.reset();
+
+    // A candidate the state never listed, and not in this order, scored at most the floor then; the
+    // anchor's new weight scales it like every other such candidate, and it can only have lost orders.
+    const floor = (state.floor * state.anchorWeight * decay) / anchor.anchorWeight;
+    const scored: { id: string; n: number; w: number; score: number }[] = [];
+    for (const [id, { n, w }] of known) {
+      const score = coPurchaseScore(w, n, anchor.anchorWeight, 0, 0, settings);
+      if (score > 0) scored.push({ id, n, w, score });
+    }
+    scored.sort((x, y) => y.score - x.score || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    const reason = anchorReason(anchor);
+    const list: RecItem[] = [];
+    for (const c of scored) {
+      if (list.length === settings.poolSize) break;
+      if (floor > 0 && !(c.score > floor)) break;
+      if (isEligible(c.id)) list.push(toRecItem(anchor, c.id, c.score, reason));
+    }
+    if (floor > 0 && list.length < settings.poolSize) {
+      out.set(anchor.id, null);
+      continue;
+    }
+    const kept = scored.slice(0, stateSize);
+    const nextFloor = Math.max(floor, scored.length > stateSize ? scored[stateSize - 1].score : 0);
+    out.set(anchor.id, {
+      list,
+      state: {
+        key,
+        at: input.now,
+        newest: input.order.createdAt,
+        anchorWeight: anchor.anchorWeight,
+        floor: nextFloor,
+        ids: kept.map((c) => c.id),
+        n: kept.map((c) => c.n),
+        w: kept.map((c) => c.w),
+      },
+    });
+  }
+  return out;
+}
+
+/**
+ * Every anchor's state from the full compute, in typed arrays: at 50,000 anchors, state objects
+ * would cost several times the memory. Objects are made one at a time when read.
+ */
+export class CoPurchaseStateTable {
+  private anchors: number[] = [];
+  private newest: number[] = [];
+  private anchorWeight: number[] = [];
+  private floor: number[] = [];
+  private ptr: number[] = [0];
+  private items = new Int32Array(1024);
+  private n = new Int32Array(1024);
+  private w = new Float64Array(1024);
+
+  constructor(
+    private readonly productIds: readonly string[],
+    private readonly key: string,
+    private readonly at: number,
+  ) {}
+
+  get size(): number {
+    return this.anchors.length;
+  }
+
+  add(anchor: number, newest: number, collector: StateCollector): void {
+    const start = this.ptr[this.ptr.length - 1];
+    const end = start + collector.count;
+    if (end > this.items.length) {
+      const capacity = Math.max(end, this.items.length * 2);
+      const items = new Int32Array(capacity);
+      items.set(this.items);
+      this.items = items;
+      const n = new Int32Array(capacity);
+      n.set(this.n);
+      this.n = n;
+      const w = new Float64Array(capacity);
+      w.set(this.w);
+      this.w = w;
+    }
+    this.items.set(collector.items.subarray(0, collector.count), start);
+    this.n.set(collector.n.subarray(0, collector.count), start);
+    this.w.set(collector.w.subarray(0, collector.count), start);
+    this.anchors.push(anchor);
+    this.newest.push(newest);
+    this.anchorWeight.push(collector.anchorWeight);
+    this.floor.push(collector.floor);
+    this.ptr.push(end);
+  }
+
+  *entries(): Generator<[string, CoPurchaseState]> {
+    for (let k = 0; k < this.anchors.length; k++) {
+      const ids: string[] = [];
+      const n: number[] = [];
+      const w: number[] = [];
+      for (let j = this.ptr[k]; j < this.ptr[k + 1]; j++) {
+        ids.push(this.productIds[this.items[j]]);
+        n.push(this.n[j]);
+        w.push(this.w[j]);
+      }
+      const state = { key: this.key, at: this.at, newest: this.newest[k], anchorWeight: this.anchorWeight[k], floor: this.floor[k], ids, n, w };
+      yield [this.productIds[this.anchors[k]], state];
+    }
+  }
 }

@@ -1,4 +1,11 @@
-import { coPurchaseWeights, scoreAnchorIndexed } from "~/lib/recommend/co-purchase";
+import {
+  coPurchaseStateKey,
+  coPurchaseStateSize,
+  CoPurchaseStateTable,
+  coPurchaseWeights,
+  scoreAnchorIndexed,
+  StateCollector,
+} from "~/lib/recommend/co-purchase";
 import { buildContentIndex, scoreContentAnchor } from "~/lib/recommend/content";
 import { ReasonKind, type ReasonLookup } from "~/lib/recommend/explain";
 import { indexOrders, type IndexedOrders } from "~/lib/recommend/indexed-orders";
@@ -79,9 +86,11 @@ export function computeRecommendations(input: ComputeInput): RecommendationResul
 
   progress(0.05, "co-purchase");
   const fbtBuilder = new RecListBuilder();
+  const fbtStates = new CoPurchaseStateTable(data.productIds, coPurchaseStateKey(settings), now);
   if (parts.fbt) {
     const acc = new PairAccumulator(nItems);
     const top = new TopK(settings.poolSize);
+    const collector = new StateCollector(coPurchaseStateSize(settings));
     for (let a = 0; a < nItems; a++) {
       if (weights.itemOrders[a] >= settings.minPairOrders) {
         stats.pairsSeen += scoreAnchorIndexed(
@@ -95,7 +104,9 @@ export function computeRecommendations(input: ComputeInput): RecommendationResul
           eligible,
           acc,
           top,
+          collector,
         );
+        fbtStates.add(a, collector.newestRow >= 0 ? data.orderTimes[collector.newestRow] : 0, collector);
         const n = top.drainCount();
         for (let k = 0; k < n; k++) fbtBuilder.push(top.sortedItems[k], top.sortedScores[k], "co_purchase", ReasonKind.BoughtWith, a);
         fbtBuilder.endList(data.productIds[a]);
@@ -188,6 +199,7 @@ export function computeRecommendations(input: ComputeInput): RecommendationResul
     now,
     settings,
     fbt,
+    fbtStates,
     personal,
     buyAgain,
     content,

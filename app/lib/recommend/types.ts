@@ -1,3 +1,4 @@
+import type { CoPurchaseStateTable } from "~/lib/recommend/co-purchase";
 export interface OrderLineRecord {
   productId: string;
   quantity: number;
@@ -123,6 +124,8 @@ export interface RecommendationResult {
   settings: RecSettings;
   /** Bought together, per anchor product. */
   fbt: ReadonlyMap<string, RecItem[]>;
+  /** What each bought-together list was scored from, for updating it order by order. */
+  fbtStates: CoPurchaseStateTable;
   /** Hybrid personal list (buy again + item-CF), per customer. */
   personal: ReadonlyMap<string, RecItem[]>;
   /** Buy-again only, per customer. */
