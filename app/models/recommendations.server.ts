@@ -5,7 +5,7 @@ import { jsonColumn, placeholders, usesSqlite } from "~/models/raw-sql.server";
 import { idBatches, MAX_IDS_PER_QUERY } from "~/lib/recommend/batches";
 import type { OrderRecord, ProductInfo, RecItem } from "~/lib/recommend/types";
 
-export type RecListKind = "fbt" | "personal" | "buy_again" | "trending" | "content" | "bestsellers" | "neighbours" | "model";
+export type RecListKind = "fbt" | "fbt_state" | "personal" | "buy_again" | "trending" | "content" | "bestsellers" | "neighbours" | "model";
 
 export interface RecListRow {
   kind: RecListKind;
@@ -169,6 +169,60 @@ export async function loadAnchorOrders({ shop, productId, limit }: { shop: strin
     take: limit,
   });
   return orders.map(toOrderRecord).filter((o) => o.lines.some((l) => l.productId === productId));
+}
+
+/** A line that still counts: some quantity left after refunds. */
+const netLine = (productId: Prisma.StringNullableFilter<"OrderLine"> | string) =>
+  ({ productId, quantity: { gt: prisma.orderLine.fields.refundedQuantity } }) satisfies Prisma.OrderLineWhereInput;
+
+/**
+ * Each product's newest `limit` non-cancelled orders that still contain it after refunds, newest
+ * first: ties in time newest id first, the reverse of the full compute's order.
+ */
+export async function loadAnchorWindows({ shop, productIds, limit }: { shop: string; productIds: readonly string[]; limit: number }) {
+  const out = new Map<string, { id: string; createdAt: number }[]>();
+  for (const productId of new Set(productIds)) {
+    const rows = await prisma.order.findMany({
+      where: { shop, cancelledAt: null, lines: { some: netLine(productId) } },
+      select: { id: true, createdAt: true },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: limit,
+    });
+    out.set(productId, rows.map((r) => ({ id: r.id, createdAt: r.createdAt.getTime() })));
+  }
+  return out;
+}
+
+/** Of the given orders, which of the given products each still contains after refunds. */
+export async function loadOrderProductsAmong({ shop, orderIds, productIds }: { shop: string; orderIds: readonly string[]; productIds: readonly string[] }) {
+  const out = new Map<string, string[]>();
+  for (const products of idBatches(productIds)) {
+    for (const orders of idBatches(orderIds)) {
+      const rows = await prisma.orderLine.findMany({
+        where: { shop, orderId: { in: orders }, ...netLine({ in: products }) },
+        select: { orderId: true, productId: true },
+      });
+      for (const r of rows) {
+        const list = out.get(r.orderId);
+        if (list) list.push(r.productId!);
+        else out.set(r.orderId, [r.productId!]);
+      }
+    }
+  }
+  return out;
+}
+
+/** Non-cancelled orders by id, with their lines net of refunds. */
+export async function loadOrdersForRecs({ shop, orderIds }: { shop: string; orderIds: readonly string[] }): Promise<OrderRecord[]> {
+  const out: OrderRecord[] = [];
+  for (const batch of idBatches(orderIds)) {
+    const rows = await prisma.order.findMany({
+      where: { shop, id: { in: batch }, cancelledAt: null },
+      select: { id: true, customerId: true, createdAt: true, lines: { select: LINE_SELECT } },
+    });
+    out.push(...rows.map(toOrderRecord));
+  }
+  return out;
 }
 
 /**

@@ -2,7 +2,7 @@ import { enqueue } from "~/jobs/queues.server";
 import { logger } from "~/logger.server";
 import { sensitiveProductIds as findSensitive } from "~/lib/ethics/sensitive";
 import type { EthicsSettings } from "~/lib/ethics/settings";
-import { scoreCoPurchaseAnchors } from "~/lib/recommend/co-purchase";
+import { scoreCoPurchaseAnchors, updateCoPurchaseAnchors, type CoPurchaseState } from "~/lib/recommend/co-purchase";
 import { computeRecommendations } from "~/lib/recommend/compute";
 import { OrderIndexBuilder } from "~/lib/recommend/indexed-orders";
 import { customerRecommendations, interleave, mergeLayers, productRecommendations } from "~/lib/recommend/fallback";
@@ -20,6 +20,9 @@ import {
   getOrderForRecs,
   listOrderIdsSyncedSince,
   loadAnchorOrders,
+  loadAnchorWindows,
+  loadOrderProductsAmong,
+  loadOrdersForRecs,
   loadCustomerHistory,
   loadDecayedProductWeights,
   loadOrderTimes,
@@ -58,6 +61,11 @@ function storeItems(items: readonly RecItem[]) {
   });
 }
 
+/** Stored form of a bought-together state: weights to 10 significant digits, far finer than the float32 scores. */
+function storeState(state: CoPurchaseState): CoPurchaseState {
+  return { ...state, w: state.w.map((w) => Number(w.toPrecision(10))) };
+}
+
 /** Every stored row of a computed result, including what incremental updates need (neighbours, intervals). */
 function* resultRows(result: RecommendationResult): Generator<RecListRow> {
   const lists: [RecListKind, ReadonlyMap<string, RecItem[]>][] = [
@@ -70,6 +78,7 @@ function* resultRows(result: RecommendationResult): Generator<RecListRow> {
   for (const [kind, map] of lists) for (const [subjectId, items] of map) if (items.length > 0) yield { kind, subjectId, items: storeItems(items) };
   yield { kind: "trending", subjectId: "*", items: storeItems(result.trending.overall) };
   yield { kind: "bestsellers", subjectId: "*", items: storeItems(result.bestsellers) };
+  for (const [subjectId, state] of result.fbtStates.entries()) yield { kind: "fbt_state", subjectId, items: storeState(state) };
   for (const [subjectId, items] of result.neighbours) {
     if (items.length > 0) yield { kind: "neighbours", subjectId, items: items.map((n) => ({ productId: n.productId, score: Number(n.score.toPrecision(6)) })) };
   }
@@ -114,7 +123,7 @@ export async function recomputeRecommendations({ shop, now = new Date(), batchSi
     });
     const computeMs = Date.now() - started - loadMs;
     await updateRecomputeRun({ shop, id: run.id, data: { progress: 0.6, stage: "write" } });
-    const total = result.fbt.size + result.personal.size + result.buyAgain.size + result.content.size + result.neighbours.size + result.trending.byCollection.size + 3;
+    const total = result.fbt.size + result.fbtStates.size + result.personal.size + result.buyAgain.size + result.content.size + result.neighbours.size + result.trending.byCollection.size + 3;
     let written = 0;
     let batch: RecListRow[] = [];
     const flush = async () => {
@@ -161,6 +170,71 @@ interface StoredModel {
   weightsAt?: number;
 }
 
+/** A stored bought-together state, if the row holds one. */
+function parseState(value: unknown): CoPurchaseState | null {
+  const s = value as Partial<CoPurchaseState> | undefined;
+  if (!s || typeof s !== "object" || !Array.isArray(s.ids) || !Array.isArray(s.n) || !Array.isArray(s.w)) return null;
+  return typeof s.key === "string" && typeof s.at === "number" && typeof s.newest === "number" && typeof s.anchorWeight === "number" && typeof s.floor === "number"
+    ? (s as CoPurchaseState)
+    : null;
+}
+
+/**
+ * Bought together for the anchors whose stored states this order can update (docs/decisions/010):
+ * reads only each anchor's window of order ids, which of the order's products those orders hold, and
+ * the order that left each window. Anchors missing from the result need a recount.
+ */
+async function updateFromStates(input: {
+  shop: string;
+  order: OrderRecord;
+  anchors: string[];
+  live: Map<string, unknown>;
+  settings: RecSettings;
+  at: number;
+  loadProducts: (ids: Iterable<string>) => Promise<void>;
+  eligible: (id: string) => boolean;
+  anchorInfo: (id: string) => { id: string; title?: string; isSensitive: boolean };
+}) {
+  const { shop, order, anchors, settings, at } = input;
+  const out = new Map<string, { list: RecItem[]; state: CoPurchaseState }>();
+  const states = new Map<string, CoPurchaseState>();
+  for (const id of anchors) {
+    const state = parseState(input.live.get(recListKey("fbt_state", id)));
+    if (state && state.newest < order.createdAt) states.set(id, state);
+  }
+  if (states.size === 0 || settings.popularityAlpha !== 0) return out;
+  const cap = settings.maxAnchorOrders;
+  const windows = await loadAnchorWindows({ shop, productIds: [...states.keys()], limit: cap + 1 });
+  const times = new Map<string, number>();
+  const dropped = new Map<string, string>();
+  for (const [id, window] of windows) {
+    for (const o of window.slice(0, cap)) times.set(o.id, o.createdAt);
+    if (window.length > cap) dropped.set(id, window[cap].id);
+  }
+  const [among, droppedOrders, weights] = await Promise.all([
+    loadOrderProductsAmong({ shop, orderIds: [...times.keys()], productIds: anchors }),
+    loadOrdersForRecs({ shop, orderIds: [...new Set(dropped.values())] }),
+    loadDecayedProductWeights({ shop, productIds: [...states.keys()], now: at, halfLifeDays: settings.halfLifeDays }),
+    input.loadProducts([...anchors, ...[...states.values()].flatMap((s) => s.ids)]),
+  ]);
+  const droppedById = new Map(droppedOrders.map((o) => [o.id, { productIds: o.lines.map((l) => l.productId), createdAt: o.createdAt }]));
+  const results = updateCoPurchaseAnchors({
+    order: { productIds: anchors, createdAt: order.createdAt },
+    anchors: [...states].map(([id, state]) => ({
+      ...input.anchorInfo(id),
+      state,
+      anchorWeight: weights.get(id) ?? 0,
+      dropped: dropped.has(id) ? droppedById.get(dropped.get(id)!) ?? null : null,
+    })),
+    baskets: [...times].map(([id, createdAt]) => ({ productIds: among.get(id) ?? [], createdAt })),
+    now: at,
+    settings,
+    isEligible: input.eligible,
+  });
+  for (const [id, result] of results) if (result) out.set(id, result);
+  return out;
+}
+
 /**
  * Incremental update for one order: re-scores bought-together for each of its products and the
  * customer's personal and buy-again lists, writing them into the live version in place. Every
@@ -172,43 +246,63 @@ export async function updateRecommendationsForOrder({ shop, orderId, now = new D
   if ((await getLiveRecVersion({ shop })) === 0) return { skipped: "no recommendations computed yet" };
   const order = await getOrderForRecs({ shop, orderId });
   if (!order) return { skipped: "order missing or cancelled" };
+  const anchors = [...new Set(order.lines.map((l) => l.productId))];
   const [{ ethics, settings }, live] = await Promise.all([
     shopContext(shop),
-    getLiveRecLists({ shop, lists: [{ kind: "model", subjectId: "*" }, { kind: "bestsellers", subjectId: "*" }] }),
+    getLiveRecLists({
+      shop,
+      lists: [{ kind: "model", subjectId: "*" }, { kind: "bestsellers", subjectId: "*" }, ...anchors.map((id) => ({ kind: "fbt_state" as const, subjectId: id }))],
+    }),
   ]);
   const model = (live.get(recListKey("model", "*")) ?? {}) as StoredModel;
   const at = now.getTime();
-  const anchors = [...new Set(order.lines.map((l) => l.productId))];
-  const anchorOrders = new Map<string, OrderRecord[]>();
-  for (const id of anchors) anchorOrders.set(id, await loadAnchorOrders({ shop, productId: id, limit: settings.maxAnchorOrders }));
-  const candidateIds = new Set<string>(anchors);
-  for (const list of anchorOrders.values()) for (const o of list) for (const l of o.lines) candidateIds.add(l.productId);
-  // Candidates' popularity only enters the score when popularityAlpha > 0; the anchor's weight always does.
-  const usesPopularity = settings.popularityAlpha > 0;
-  const [products, itemOrderWeights, totalOrderWeight] = await Promise.all([
-    loadRecProducts({ shop, ids: [...candidateIds] }),
-    loadDecayedProductWeights({ shop, productIds: usesPopularity ? [...candidateIds] : anchors, now: at, halfLifeDays: settings.halfLifeDays }),
-    usesPopularity ? totalOrderWeightAt({ shop, model, at, halfLifeDays: settings.halfLifeDays }) : Promise.resolve(0),
-  ]);
-  const byId = new Map(products.map((p) => [p.id, p]));
-  const sensitive = findSensitive(products, ethics);
+  const byId = new Map<string, ProductInfo>();
+  const loadProducts = async (ids: Iterable<string>) => {
+    for (const p of await loadRecProducts({ shop, ids: [...new Set(ids)].filter((id) => !byId.has(id)) })) byId.set(p.id, p);
+  };
   const eligible = (id: string) => {
     const p = byId.get(id);
     return !!p && p.published && !p.isGiftCard;
   };
+  const anchorInfo = (id: string) => ({ id, title: byId.get(id)?.title, isSensitive: findSensitive(byId.get(id) ? [byId.get(id)!] : [], ethics).has(id) });
 
-  const baskets = new Map<string, { productIds: string[]; createdAt: number }>();
-  for (const list of anchorOrders.values()) for (const o of list) if (!baskets.has(o.id)) baskets.set(o.id, { productIds: o.lines.map((l) => l.productId), createdAt: o.createdAt });
-  const fbt = scoreCoPurchaseAnchors({
-    anchors: anchors.map((id) => ({ id, title: byId.get(id)?.title, isSensitive: sensitive.has(id) })),
-    baskets: [...baskets.values()],
-    itemOrderWeights,
-    totalOrderWeight,
-    now: at,
-    settings,
-    isEligible: eligible,
-  });
-  const rows: RecListRow[] = anchors.map((id) => ({ kind: "fbt", subjectId: id, items: storeItems(fbt.get(id) ?? []) }));
+  const rows: RecListRow[] = [];
+  const updated = await updateFromStates({ shop, order, anchors, live, settings, at, loadProducts, eligible, anchorInfo });
+  for (const [id, result] of updated) {
+    rows.push({ kind: "fbt", subjectId: id, items: storeItems(result.list) }, { kind: "fbt_state", subjectId: id, items: storeState(result.state) });
+  }
+  const recount = anchors.filter((id) => !updated.has(id));
+  if (recount.length > 0) {
+    const anchorOrders = new Map<string, OrderRecord[]>();
+    for (const id of recount) anchorOrders.set(id, await loadAnchorOrders({ shop, productId: id, limit: settings.maxAnchorOrders }));
+    const candidateIds = new Set<string>(recount);
+    for (const list of anchorOrders.values()) for (const o of list) for (const l of o.lines) candidateIds.add(l.productId);
+    // Candidates' popularity only enters the score when popularityAlpha > 0; the anchor's weight always does.
+    const usesPopularity = settings.popularityAlpha > 0;
+    const [itemOrderWeights, totalOrderWeight] = await Promise.all([
+      loadDecayedProductWeights({ shop, productIds: usesPopularity ? [...candidateIds] : recount, now: at, halfLifeDays: settings.halfLifeDays }),
+      usesPopularity ? totalOrderWeightAt({ shop, model, at, halfLifeDays: settings.halfLifeDays }) : Promise.resolve(0),
+      loadProducts(candidateIds),
+    ]);
+    const baskets = new Map<string, { productIds: string[]; createdAt: number }>();
+    for (const list of anchorOrders.values()) for (const o of list) if (!baskets.has(o.id)) baskets.set(o.id, { productIds: o.lines.map((l) => l.productId), createdAt: o.createdAt });
+    const states = new Map<string, CoPurchaseState>();
+    const fbt = scoreCoPurchaseAnchors({
+      anchors: recount.map(anchorInfo),
+      baskets: [...baskets.values()],
+      itemOrderWeights,
+      totalOrderWeight,
+      now: at,
+      settings,
+      isEligible: eligible,
+      states,
+    });
+    for (const id of recount) {
+      rows.push({ kind: "fbt", subjectId: id, items: storeItems(fbt.get(id) ?? []) });
+      const state = states.get(id);
+      if (state) rows.push({ kind: "fbt_state", subjectId: id, items: storeState(state) });
+    }
+  }
 
   if (order.customerId) {
     const history = (await loadCustomerHistory({ shop, customerId: order.customerId })).flatMap((o) =>
@@ -248,7 +342,7 @@ export async function updateRecommendationsForOrder({ shop, orderId, now = new D
   }
   const { version, written } = await upsertLiveRecLists({ shop, rows, at: now });
   if (version === 0) return { skipped: "no recommendations computed yet" };
-  return { version, written };
+  return { version, written, fromState: updated.size, recounted: recount.length };
 }
 
 /**

@@ -62,7 +62,8 @@ describe(`incremental update on a big shop (${testDb().flavour})`, () => {
   it(`refreshes an order whose anchor co-occurs with ${DISTINCT} distinct products: every lookup stays under the bound-parameter limit`, async () => {
     await seedBigShop();
     const result = await updateRecommendationsForOrder({ shop: SHOP, orderId: "the-new-order", now: new Date(NOW) });
-    expect(result).toEqual({ version: 1, written: 4 });
+    // Two bought-together lists with their states (recounted: the seeded version has none), personal and buy again.
+    expect(result).toEqual({ version: 1, written: 6, fromState: 0, recounted: 2 });
 
     const lists = await getLiveRecItems({
       shop: SHOP,
@@ -88,5 +89,65 @@ describe(`incremental update on a big shop (${testDb().flavour})`, () => {
     expect(personal.map((i) => i.productId).sort()).toEqual(["cf-target", "hub", "new-one"]);
     expect(personal.find((i) => i.productId === "cf-target")).toMatchObject({ source: "personal", reason: "Because you bought Hub" });
     expect(lists.get(recListKey("buy_again", "whale"))!.map((i) => i.productId).sort()).toEqual(["hub", "new-one"]);
+  });
+});
+
+describe(`incremental bought together from stored states (${testDb().flavour})`, () => {
+  const shop = "state-recs-shop.myshopify.com";
+  const seeded = new Date(NOW - 300 * DAY);
+  let seq = 0;
+  async function addOrder(productIds: string[], ageMs: number, extra: { refunded?: string; cancelled?: boolean } = {}) {
+    const id = `s${++seq}`;
+    const at = new Date(NOW - ageMs);
+    await testDb().prisma.order.create({
+      data: {
+        shop,
+        id,
+        name: `#${id}`,
+        customerId: null,
+        createdAt: at,
+        updatedAt: at,
+        cancelledAt: extra.cancelled ? at : null,
+        lines: {
+          create: productIds.map((p, k) => ({ id: `${id}-${k}`, productId: p, title: p, quantity: 1, refundedQuantity: p === extra.refunded ? 1 : 0, priceCents: 100 })),
+        },
+      },
+    });
+    return id;
+  }
+
+  it("updates the order's anchors from their states, to what a full recompute gives, and recounts a state the order is not newer than", async () => {
+    const prisma = testDb().prisma;
+    await prisma.shop.create({ data: { domain: shop, settings: { ethics: { minPairOrders: 2, diversity: 0, discoverySlots: 0 } } } });
+    for (const id of ["A", "B", "C", "D", "E", "F"]) {
+      await prisma.product.create({ data: { shop, id, handle: id, title: `Product ${id}`, priceCents: 100, createdAt: seeded, updatedAt: seeded } });
+    }
+    const baskets = [["A", "B"], ["A", "C"], ["A", "B", "D"], ["B", "E"], ["A", "E"], ["C", "D"], ["A", "B", "C"], ["E", "F"], ["D", "F"], ["A", "D"]];
+    for (const [k, basket] of baskets.entries()) await addOrder(basket, (200 - 20 * k) * DAY);
+    // Neither counts in the full compute: the windows read for the update must leave them out too.
+    await addOrder(["A", "F"], 30 * DAY, { refunded: "F" });
+    await addOrder(["A", "F", "D"], 25 * DAY, { cancelled: true });
+    const { recomputeRecommendations } = await import("~/services/recommendations.server");
+    await recomputeRecommendations({ shop, now: new Date(NOW - DAY) });
+
+    const orderId = await addOrder(["A", "F", "D"], 60_000);
+    const result = await updateRecommendationsForOrder({ shop, orderId, now: new Date(NOW) });
+    expect(result).toMatchObject({ fromState: 3, recounted: 0 });
+    const lists = ["A", "F", "D"].map((id) => ({ kind: "fbt" as const, subjectId: id }));
+    const updated = await getLiveRecItems({ shop, lists });
+
+    await recomputeRecommendations({ shop, now: new Date(NOW) });
+    const full = await getLiveRecItems({ shop, lists });
+    for (const id of ["A", "F", "D"]) {
+      const want = full.get(recListKey("fbt", id))!;
+      const got = updated.get(recListKey("fbt", id))!;
+      expect(got.map((i) => i.productId)).toEqual(want.map((i) => i.productId));
+      got.forEach((item, k) => expect(item.score).toBeCloseTo(want[k].score, 5));
+    }
+    // F with A only in this order (the refunded line does not count) stays under two orders: D alone.
+    expect(full.get(recListKey("fbt", "F"))!.map((i) => i.productId)).toEqual(["D"]);
+
+    // The same order again (an edit, a redelivery): the states already count it, so they are recounted.
+    expect(await updateRecommendationsForOrder({ shop, orderId, now: new Date(NOW) })).toMatchObject({ fromState: 0, recounted: 3 });
   });
 });
