@@ -193,21 +193,30 @@ export async function loadAnchorWindows({ shop, productIds, limit }: { shop: str
   return out;
 }
 
-/** Of the given orders, which of the given products each still contains after refunds. */
+/**
+ * Of the given orders, which of the given products each still contains after refunds, as positions
+ * in `productIds`: the database matches the ids, so the caller never maps strings to codes.
+ */
 export async function loadOrderProductsAmong({ shop, orderIds, productIds }: { shop: string; orderIds: readonly string[]; productIds: readonly string[] }) {
-  const out = new Map<string, string[]>();
+  const out = new Map<string, number[]>();
+  const sql = usesSqlite()
+    ? `SELECT l."orderId" AS "orderId", j.key AS position FROM "OrderLine" l JOIN json_each(?) j ON j.value = l."productId"
+       WHERE l."shop" = ? AND l."orderId" IN (SELECT value FROM json_each(?)) AND l."quantity" - l."refundedQuantity" > 0`
+    : `SELECT l."orderId" AS "orderId", (j.ord - 1)::int AS position
+       FROM "OrderLine" l JOIN json_array_elements_text($1::json) WITH ORDINALITY AS j(value, ord) ON j.value = l."productId"
+       WHERE l."shop" = $2 AND l."orderId" IN (SELECT json_array_elements_text($3::json)) AND l."quantity" - l."refundedQuantity" > 0`;
+  let offset = 0;
   for (const products of idBatches(productIds)) {
     for (const orders of idBatches(orderIds)) {
-      const rows = await prisma.orderLine.findMany({
-        where: { shop, orderId: { in: orders }, ...netLine({ in: products }) },
-        select: { orderId: true, productId: true },
-      });
+      const rows = await prisma.$queryRawUnsafe<{ orderId: string; position: number | bigint }[]>(sql, JSON.stringify(products), shop, JSON.stringify(orders));
       for (const r of rows) {
+        const position = offset + Number(r.position);
         const list = out.get(r.orderId);
-        if (list) list.push(r.productId!);
-        else out.set(r.orderId, [r.productId!]);
+        if (list) list.push(position);
+        else out.set(r.orderId, [position]);
       }
     }
+    offset += products.length;
   }
   return out;
 }

@@ -226,7 +226,7 @@ async function updateFromStates(input: {
       anchorWeight: weights.get(id) ?? 0,
       dropped: dropped.has(id) ? droppedById.get(dropped.get(id)!) ?? null : null,
     })),
-    baskets: [...times].map(([id, createdAt]) => ({ productIds: among.get(id) ?? [], createdAt })),
+    baskets: [...times].map(([id, createdAt]) => ({ items: among.get(id) ?? [], createdAt })),
     now: at,
     settings,
     isEligible: input.eligible,

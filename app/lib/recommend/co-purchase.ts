@@ -243,9 +243,13 @@ function sortByTimeThenIndex(order: Int32Array, times: Float64Array): void {
   for (let k = 0; k < n; k++) order[k] = keys[k] % n;
 }
 
-interface InternedBaskets {
-  ids: string[];
-  local: Map<string, number>;
+/** A basket as integer product codes. */
+export interface CodedBasket {
+  items: ArrayLike<number>;
+  createdAt: number;
+}
+
+interface IndexedBaskets {
   baskets: Csr;
   inverted: Csr;
   /** Each row's createdAt, rows oldest first. */
@@ -254,19 +258,10 @@ interface InternedBaskets {
 }
 
 /**
- * Maps the baskets' product ids to local integers (anchors first), rows oldest first with ties by
- * input position, so the newest maxAnchorOrders rows of an anchor are its last ones, as in the full compute.
+ * Rows oldest first with ties by input position, each product once per row, so the newest
+ * maxAnchorOrders rows of an anchor are its last ones, as in the full compute.
  */
-function internBaskets(anchorIds: readonly string[], input: readonly AnchorBasket[], now: number, halfLifeDays: number): InternedBaskets {
-  const local = new Map<string, number>();
-  const ids: string[] = [];
-  for (const id of anchorIds) {
-    if (!local.has(id)) {
-      local.set(id, ids.length);
-      ids.push(id);
-    }
-  }
-  // Callers often pass baskets in time order already, which a single pass confirms.
+function indexBaskets(input: readonly CodedBasket[], nIds: number, now: number, halfLifeDays: number): IndexedBaskets {
   const nBaskets = input.length;
   const given = new Float64Array(nBaskets);
   const order = new Int32Array(nBaskets);
@@ -276,22 +271,18 @@ function internBaskets(anchorIds: readonly string[], input: readonly AnchorBaske
     given[r] = input[r].createdAt;
     order[r] = r;
     if (r > 0 && given[r] < given[r - 1]) inOrder = false;
-    total += input[r].productIds.length;
+    total += input[r].items.length;
   }
+  // Callers often pass baskets in time order already, which the pass above confirms.
   if (!inOrder) sortByTimeThenIndex(order, given);
   const ptr = new Int32Array(nBaskets + 1);
   const flat = new Int32Array(total);
-  // Every product is an anchor or on some line, so this many slots can never overflow.
-  const stamp = new Int32Array(ids.length + total).fill(-1);
+  const stamp = new Int32Array(nIds).fill(-1);
   let n = 0;
   for (let r = 0; r < nBaskets; r++) {
-    for (const p of input[order[r]].productIds) {
-      let i = local.get(p);
-      if (i === undefined) {
-        i = ids.length;
-        local.set(p, i);
-        ids.push(p);
-      }
+    const items = input[order[r]].items;
+    for (let j = 0; j < items.length; j++) {
+      const i = items[j];
       if (stamp[i] === r) continue;
       stamp[i] = r;
       flat[n++] = i;
@@ -305,7 +296,29 @@ function internBaskets(anchorIds: readonly string[], input: readonly AnchorBaske
     times[r] = given[order[r]];
     orderWeight[r] = decayWeight(now - times[r], halfLifeDays);
   }
-  return { ids, local, baskets, inverted: invertCsr(baskets, ids.length), times, orderWeight };
+  return { baskets, inverted: invertCsr(baskets, nIds), times, orderWeight };
+}
+
+/** Maps the baskets' product ids to local integers, anchors first, then indexes them. */
+function internBaskets(anchorIds: readonly string[], input: readonly AnchorBasket[], now: number, halfLifeDays: number) {
+  const local = new Map<string, number>();
+  const ids: string[] = [];
+  const code = (id: string) => {
+    let i = local.get(id);
+    if (i === undefined) {
+      i = ids.length;
+      local.set(id, i);
+      ids.push(id);
+    }
+    return i;
+  };
+  for (const id of anchorIds) code(id);
+  // Coded in time order, so ties between candidates break the same however the baskets arrive.
+  const times = Float64Array.from(input, (b) => b.createdAt);
+  const order = Int32Array.from(input, (_, r) => r);
+  sortByTimeThenIndex(order, times);
+  const coded = Array.from(order, (r) => ({ items: Int32Array.from(input[r].productIds, code), createdAt: input[r].createdAt }));
+  return { ids, local, ...indexBaskets(coded, ids.length, now, halfLifeDays) };
 }
 
 function anchorReason(anchor: { id: string; title?: string; isSensitive?: boolean }): string {
@@ -386,7 +399,8 @@ export function updateCoPurchaseAnchors(input: {
     anchorWeight: number;
     dropped: AnchorBasket | null;
   }[];
-  baskets: readonly AnchorBasket[];
+  /** Products as positions in `order.productIds`. */
+  baskets: readonly CodedBasket[];
   now: number;
   settings?: Partial<RecSettings>;
   isEligible?: (productId: string) => boolean;
@@ -397,88 +411,138 @@ export function updateCoPurchaseAnchors(input: {
   // Only confidence scores (alpha 0) keep every other candidate's order when the anchor's weight changes.
   const usable = (state: CoPurchaseState | null): state is CoPurchaseState =>
     state !== null && settings.popularityAlpha === 0 && state.key === key && input.order.createdAt > state.newest && input.order.createdAt <= input.now;
-  const { ids, local, baskets, inverted, times, orderWeight } = internBaskets(
-    input.anchors.map((a) => a.id),
-    input.baskets,
-    input.now,
-    settings.halfLifeDays,
-  );
-  const inOrder = new Set(input.order.productIds);
-  const acc = new PairAccumulator(ids.length);
-  const stateSize = coPurchaseStateSize(settings);
-  const eligibleCache = new Map<string, boolean>();
-  const isEligible = (id: string) => {
-    let e = eligibleCache.get(id);
-    if (e === undefined) eligibleCache.set(id, (e = !input.isEligible || input.isEligible(id)));
-    return e;
+  // The order's products are codes 0..m-1 (the baskets' codes); state products get the codes after.
+  const ids = [...input.order.productIds];
+  const local = new Map(ids.map((id, i) => [id, i]));
+  if (local.size !== ids.length) throw new Error("updateCoPurchaseAnchors: the order's product ids must be distinct");
+  const nOrder = ids.length;
+  const stateCodes = new Map<string, Int32Array>();
+  for (const anchor of input.anchors) {
+    if (!usable(anchor.state)) continue;
+    stateCodes.set(
+      anchor.id,
+      Int32Array.from(anchor.state.ids, (id) => {
+        let i = local.get(id);
+        if (i === undefined) {
+          i = ids.length;
+          local.set(id, i);
+          ids.push(id);
+        }
+        return i;
+      }),
+    );
+  }
+  const nIds = ids.length;
+  const { baskets, inverted, times, orderWeight } = indexBaskets(input.baskets, nIds, input.now, settings.halfLifeDays);
+  const eligible = new Int8Array(nIds).fill(-1);
+  const isEligible = (i: number) => {
+    if (eligible[i] === -1) eligible[i] = !input.isEligible || input.isEligible(ids[i]) ? 1 : 0;
+    return eligible[i] === 1;
   };
+  const acc = new PairAccumulator(nIds);
+  const knownN = new Int32Array(nIds);
+  const knownW = new Float64Array(nIds);
+  // A product is touched at most twice per anchor: from the state, then again if the order holds it.
+  const touched = new Int32Array(2 * nIds);
+  const touchedN = new Int32Array(2 * nIds);
+  const touchedW = new Float64Array(2 * nIds);
+  const stateSize = coPurchaseStateSize(settings);
+  const listTop = new TopK(settings.poolSize);
+  const stateTop = new TopK(stateSize);
   for (const anchor of input.anchors) {
     const state = anchor.state;
-    const a = local.get(anchor.id)!;
-    if (!usable(state) || !(anchor.anchorWeight > 0) || state.anchorWeight <= 0) {
+    const a = local.get(anchor.id);
+    if (a === undefined || a >= nOrder || !usable(state) || !(anchor.anchorWeight > 0) || state.anchorWeight <= 0) {
       out.set(anchor.id, null);
       continue;
     }
     // The state must be one order behind: the new order is the only one in the window newer than it.
     let newer = 0;
-    for (let k = inverted.ptr[a]; k < inverted.ptr[a + 1]; k++) if (times[inverted.items[k]] > state.newest) newer++;
+    for (let k = inverted.ptr[a + 1] - 1; k >= inverted.ptr[a] && times[inverted.items[k]] > state.newest; k--) newer++;
     if (newer !== 1) {
       out.set(anchor.id, null);
       continue;
     }
     const decay = decayWeight(input.now - state.at, settings.halfLifeDays);
-    const known = new Map<string, { n: number; w: number }>();
-    for (let k = 0; k < state.ids.length; k++) if (!inOrder.has(state.ids[k])) known.set(state.ids[k], { n: state.n[k], w: state.w[k] * decay });
+    let nTouched = 0;
+    const codes = stateCodes.get(anchor.id)!;
+    for (let k = 0; k < codes.length; k++) {
+      const b = codes[k];
+      if (b < nOrder || knownN[b] !== 0) continue;
+      knownN[b] = state.n[k];
+      knownW[b] = state.w[k] * decay;
+      touched[nTouched++] = b;
+    }
     if (anchor.dropped) {
       const w = decayWeight(input.now - anchor.dropped.createdAt, settings.halfLifeDays);
-      for (const id of new Set(anchor.dropped.productIds)) {
-        const entry = known.get(id);
-        if (!entry) continue;
-        entry.n -= 1;
-        entry.w -= w;
-        if (entry.n <= 0) known.delete(id);
+      const seen = new Set<number>();
+      for (const id of anchor.dropped.productIds) {
+        const b = local.get(id);
+        if (b === undefined || b < nOrder || knownN[b] <= 0 || seen.has(b)) continue;
+        seen.add(b);
+        knownN[b] -= 1;
+        knownW[b] -= w;
       }
     }
+    // The order's own products: counted afresh over the window, exact.
     acc.reset();
     acc.accumulate(a, baskets, inverted, orderWeight, settings.maxAnchorOrders);
-    for (let t = 0; t < acc.nTouched; t++) known.set(ids[acc.touched[t]], { n: acc.count(acc.touched[t]), w: acc.weight(acc.touched[t]) });
+    for (let t = 0; t < acc.nTouched; t++) {
+      const b = acc.touched[t];
+      knownN[b] = acc.count(b);
+      knownW[b] = acc.weight(b);
+      touched[nTouched++] = b;
+    }
     acc.reset();
 
     // A candidate the state never listed, and not in this order, scored at most the floor then; the
     // anchor's new weight scales it like every other such candidate, and it can only have lost orders.
     const floor = (state.floor * state.anchorWeight * decay) / anchor.anchorWeight;
-    const scored: { id: string; n: number; w: number; score: number }[] = [];
-    for (const [id, { n, w }] of known) {
-      const score = coPurchaseScore(w, n, anchor.anchorWeight, 0, 0, settings);
-      if (score > 0) scored.push({ id, n, w, score });
+    listTop.clear();
+    stateTop.clear();
+    let positive = 0;
+    // Heaps hold positions in `touched`, whose stats are copied aside before the scratch is cleared.
+    for (let t = 0; t < nTouched; t++) {
+      const b = touched[t];
+      const n = knownN[b];
+      const w = knownW[b];
+      knownN[b] = 0;
+      knownW[b] = 0;
+      touchedN[t] = n;
+      touchedW[t] = w;
+      const score = n > 0 ? coPurchaseScore(w, n, anchor.anchorWeight, 0, 0, settings) : 0;
+      if (!(score > 0)) continue;
+      positive++;
+      stateTop.push(t, score);
+      if ((floor === 0 || score > floor) && isEligible(b)) listTop.push(t, score);
     }
-    scored.sort((x, y) => y.score - x.score || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-    const reason = anchorReason(anchor);
-    const list: RecItem[] = [];
-    for (const c of scored) {
-      if (list.length === settings.poolSize) break;
-      if (floor > 0 && !(c.score > floor)) break;
-      if (isEligible(c.id)) list.push(toRecItem(anchor, c.id, c.score, reason));
-    }
-    if (floor > 0 && list.length < settings.poolSize) {
+    if (floor > 0 && listTop.size < settings.poolSize) {
       out.set(anchor.id, null);
       continue;
     }
-    const kept = scored.slice(0, stateSize);
-    const nextFloor = Math.max(floor, scored.length > stateSize ? scored[stateSize - 1].score : 0);
-    out.set(anchor.id, {
-      list,
-      state: {
-        key,
-        at: input.now,
-        newest: input.order.createdAt,
-        anchorWeight: anchor.anchorWeight,
-        floor: nextFloor,
-        ids: kept.map((c) => c.id),
-        n: kept.map((c) => c.n),
-        w: kept.map((c) => c.w),
-      },
-    });
+    const reason = anchorReason(anchor);
+    const list: RecItem[] = [];
+    const nList = listTop.drainCount();
+    for (let k = 0; k < nList; k++) list.push(toRecItem(anchor, ids[touched[listTop.sortedItems[k]]], listTop.sortedScores[k], reason));
+    const nState = stateTop.drainCount();
+    const next: CoPurchaseState = {
+      key,
+      at: input.now,
+      newest: input.order.createdAt,
+      anchorWeight: anchor.anchorWeight,
+      // The heap only drops candidates that score at most its smallest member.
+      floor: Math.max(floor, positive > nState ? stateTop.sortedScores[nState - 1] : 0),
+      ids: [],
+      n: [],
+      w: [],
+    };
+    for (let k = 0; k < nState; k++) {
+      const t = stateTop.sortedItems[k];
+      next.ids.push(ids[touched[t]]);
+      next.n.push(touchedN[t]);
+      next.w.push(touchedW[t]);
+    }
+    out.set(anchor.id, { list, state: next });
   }
   return out;
 }

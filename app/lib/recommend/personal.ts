@@ -479,36 +479,44 @@ export function scoreCustomer(input: {
   const sensitive = input.sensitiveProductIds ?? new Set<string>();
   // The scorer keeps only the newest maxHistoryItems products; cutting here first makes the cost of a
   // years-long history that of its recent part. Every order still counts towards the order total.
-  const orderKeys = new Set<string>();
-  for (const l of input.history) if (!sensitive.has(l.productId)) orderKeys.add(l.orderId ?? `@${l.createdAt}`);
+  const orderKeys = new Map<string, number>();
+  for (const l of input.history) {
+    if (sensitive.has(l.productId)) continue;
+    const key = l.orderId ?? `@${l.createdAt}`;
+    if (!orderKeys.has(key)) orderKeys.set(key, orderKeys.size);
+  }
   const kept = new Set(recentDistinctProducts(input.history, settings.maxHistoryItems, sensitive));
   const history = input.history.filter((l) => kept.has(l.productId));
-  const idSet = new Set<string>();
-  for (const l of history) {
-    idSet.add(l.productId);
-    for (const n of input.neighbours.get(l.productId) ?? []) idSet.add(n.productId);
+  // Per distinct product, not per line: a long history repeats its products many times over.
+  const idSet = new Set<string>(kept);
+  const neighbourLists = new Map<string, readonly NeighbourItem[]>();
+  for (const id of kept) {
+    const list = input.neighbours.get(id) ?? [];
+    neighbourLists.set(id, list);
+    for (const n of list) idSet.add(n.productId);
   }
   const popularity = (input.popularity ?? []).filter((p) => !sensitive.has(p.productId));
   for (const p of popularity) idSet.add(p.productId);
   const ids = [...idSet].sort();
   const local = new Map(ids.map((id, i) => [id, i]));
 
-  const seenPerOrder = new Set<string>();
+  // One entry per order and product, keyed by number: building a string per line cost more than the scoring.
+  const seenPerOrder = new Set<number>();
   const histItems: number[] = [];
   const histTimes: number[] = [];
   for (const l of history) {
-    const orderKey = l.orderId ?? `@${l.createdAt}`;
-    const key = `${orderKey}\u0000${l.productId}`;
+    const item = local.get(l.productId)!;
+    const key = orderKeys.get(l.orderId ?? `@${l.createdAt}`)! * ids.length + item;
     if (seenPerOrder.has(key)) continue;
     seenPerOrder.add(key);
-    histItems.push(local.get(l.productId)!);
+    histItems.push(item);
     histTimes.push(l.createdAt);
   }
   const lengths = new Int32Array(ids.length);
   const flatItems: number[] = [];
   const flatScores: number[] = [];
   for (let i = 0; i < ids.length; i++) {
-    const list = kept.has(ids[i]) ? input.neighbours.get(ids[i]) ?? [] : [];
+    const list = neighbourLists.get(ids[i]) ?? [];
     lengths[i] = list.length;
     for (const n of list) {
       flatItems.push(local.get(n.productId)!);

@@ -77,7 +77,6 @@ describe("updateCoPurchaseAnchors (bought together from stored state)", () => {
       const added: OrderRecord = { id: `n${step}`, customerId: null, createdAt: now, lines: items.map((productId) => ({ productId, quantity: 1, priceCents: 100 })) };
       orders.push(added);
       const full = computeRecommendations({ orders, products: catalogue, now, settings, parts: { personal: false, content: false, trending: false } });
-      const inOrder = new Set(items);
       const windows = new Map<string, OrderRecord>();
       const anchors = items.map((id) => {
         const newest = newestWith(orders, id);
@@ -85,7 +84,8 @@ describe("updateCoPurchaseAnchors (bought together from stored state)", () => {
         const dropped = newest[settings.maxAnchorOrders];
         return { id, state: states.get(id) ?? null, anchorWeight: full.itemOrderWeights.get(id) ?? 0, dropped: dropped ? asBasket(dropped) : null };
       });
-      const cut = [...windows.values()].map((o) => ({ productIds: o.lines.map((l) => l.productId).filter((p) => inOrder.has(p)), createdAt: o.createdAt }));
+      // As the job's query returns them: each window order's products that are in the new order, by position.
+      const cut = [...windows.values()].map((o) => ({ items: o.lines.map((l) => items.indexOf(l.productId)).filter((i) => i >= 0), createdAt: o.createdAt }));
       const delta = updateCoPurchaseAnchors({ order: { productIds: items, createdAt: now }, anchors, baskets: cut, now, settings, isEligible: eligible });
       const recount = new Map<string, CoPurchaseState>();
       const exact = scoreCoPurchaseAnchors({
@@ -133,7 +133,7 @@ describe("updateCoPurchaseAnchors (bought together from stored state)", () => {
     const result = updateCoPurchaseAnchors({
       order: { productIds: ["A", "D"], createdAt: order.createdAt },
       anchors: [{ id: "A", state, anchorWeight: 5, dropped: asBasket(history[0]) }],
-      baskets: [...history.slice(1), order].map((o) => ({ productIds: o.lines.map((l) => l.productId).filter((p) => p === "A" || p === "D"), createdAt: o.createdAt })),
+      baskets: [...history.slice(1), order].map((o) => ({ items: o.lines.map((l) => ["A", "D"].indexOf(l.productId)).filter((i) => i >= 0), createdAt: o.createdAt })),
       now: order.createdAt,
       settings,
     });
@@ -148,9 +148,9 @@ describe("updateCoPurchaseAnchors (bought together from stored state)", () => {
         order: { productIds: ["A", "B"], createdAt },
         anchors: [{ id: "A", state: s, anchorWeight: 3, dropped: null }],
         baskets: [
-          { productIds: ["A", "B"], createdAt: NOW - DAY },
-          { productIds: ["A", "B"], createdAt: NOW },
-          { productIds: ["A", "B"], createdAt },
+          { items: [0, 1], createdAt: NOW - DAY },
+          { items: [0, 1], createdAt: NOW },
+          { items: [0, 1], createdAt },
         ],
         now: createdAt,
         settings,
