@@ -160,6 +160,12 @@ export async function getOrderForRecs({ shop, orderId }: { shop: string; orderId
   return order ? toOrderRecord(order) : null;
 }
 
+/** The products on an order's lines, cancelled or not; empty when the order is missing. */
+export async function getOrderProductIds({ shop, orderId }: { shop: string; orderId: string }): Promise<string[]> {
+  const lines = await prisma.orderLine.findMany({ where: { shop, orderId, productId: { not: null } }, select: { productId: true } });
+  return [...new Set(lines.map((l) => l.productId!))];
+}
+
 /** The newest `limit` non-cancelled orders containing the product, with all their lines. */
 export async function loadAnchorOrders({ shop, productId, limit }: { shop: string; productId: string; limit: number }): Promise<OrderRecord[]> {
   const orders = await prisma.order.findMany({

@@ -18,6 +18,7 @@ import {
   getLiveRecLists,
   getLiveRecVersion,
   getOrderForRecs,
+  getOrderProductIds,
   listOrderIdsSyncedSince,
   loadAnchorOrders,
   loadAnchorWindows,
@@ -245,8 +246,10 @@ export async function updateRecommendationsForOrder({ shop, orderId, now = new D
   // Until the first recompute there is no live version to update; that recompute will read this order.
   if ((await getLiveRecVersion({ shop })) === 0) return { skipped: "no recommendations computed yet" };
   const order = await getOrderForRecs({ shop, orderId });
-  if (!order) return { skipped: "order missing or cancelled" };
-  const anchors = [...new Set(order.lines.map((l) => l.productId))];
+  // A cancelled order may be counted in its products' stored states, which later orders would build
+  // on: its products are recounted without it.
+  const anchors = order ? [...new Set(order.lines.map((l) => l.productId))] : await getOrderProductIds({ shop, orderId });
+  if (anchors.length === 0) return { skipped: "order missing or without products" };
   const [{ ethics, settings }, live] = await Promise.all([
     shopContext(shop),
     getLiveRecLists({
@@ -267,7 +270,7 @@ export async function updateRecommendationsForOrder({ shop, orderId, now = new D
   const anchorInfo = (id: string) => ({ id, title: byId.get(id)?.title, isSensitive: findSensitive(byId.get(id) ? [byId.get(id)!] : [], ethics).has(id) });
 
   const rows: RecListRow[] = [];
-  const updated = await updateFromStates({ shop, order, anchors, live, settings, at, loadProducts, eligible, anchorInfo });
+  const updated = order ? await updateFromStates({ shop, order, anchors, live, settings, at, loadProducts, eligible, anchorInfo }) : new Map();
   for (const [id, result] of updated) {
     rows.push({ kind: "fbt", subjectId: id, items: storeItems(result.list) }, { kind: "fbt_state", subjectId: id, items: storeState(result.state) });
   }
@@ -304,7 +307,7 @@ export async function updateRecommendationsForOrder({ shop, orderId, now = new D
     }
   }
 
-  if (order.customerId) {
+  if (order?.customerId) {
     const history = (await loadCustomerHistory({ shop, customerId: order.customerId })).flatMap((o) =>
       o.lines.map((l) => ({ productId: l.productId, createdAt: o.createdAt, orderId: o.id })),
     );

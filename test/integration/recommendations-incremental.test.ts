@@ -149,5 +149,17 @@ describe(`incremental bought together from stored states (${testDb().flavour})`,
 
     // The same order again (an edit, a redelivery): the states already count it, so they are recounted.
     expect(await updateRecommendationsForOrder({ shop, orderId, now: new Date(NOW) })).toMatchObject({ fromState: 0, recounted: 3 });
+
+    // Cancelled, it leaves its products' lists and states at once, as a recompute without it would have them.
+    await prisma.order.update({ where: { shop_id: { shop, id: orderId } }, data: { cancelledAt: new Date(NOW) } });
+    expect(await updateRecommendationsForOrder({ shop, orderId, now: new Date(NOW) })).toMatchObject({ fromState: 0, recounted: 3 });
+    const afterCancel = await getLiveRecItems({ shop, lists });
+    await recomputeRecommendations({ shop, now: new Date(NOW) });
+    const withoutIt = await getLiveRecItems({ shop, lists });
+    for (const id of ["A", "F", "D"]) {
+      const want = withoutIt.get(recListKey("fbt", id)) ?? [];
+      expect((afterCancel.get(recListKey("fbt", id)) ?? []).map((i) => [i.productId, i.score])).toEqual(want.map((i) => [i.productId, i.score]));
+    }
+    expect(withoutIt.get(recListKey("fbt", "A"))!.map((i) => i.productId)).not.toEqual(full.get(recListKey("fbt", "A"))!.map((i) => i.productId));
   });
 });
