@@ -211,13 +211,15 @@ function measureIncremental(data: IndexedOrders, products: readonly ProductInfo[
       const a = data.productIndex.get(id)!;
       const start = data.ordersByProduct.ptr[a];
       const end = data.ordersByProduct.ptr[a + 1];
-      for (let j = Math.max(start, end - cap + 1); j < end; j++) rows.add(data.ordersByProduct.items[j]);
+      const first = Math.max(start, end - cap + 1);
+      for (let j = first; j < end; j++) rows.add(data.ordersByProduct.items[j]);
       const leaving = end - cap >= start ? data.ordersByProduct.items[end - cap] : -1;
       return {
         id,
         title: catalogue.get(id)?.title,
         state: states.get(id) ?? null,
         anchorWeight: (result.itemOrderWeights.get(id) ?? 0) * decay + 1,
+        window: { orders: end - first + 1, oldest: first < end ? data.orderTimes[data.ordersByProduct.items[first]] : at },
         dropped: leaving >= 0 ? { productIds: basketIds(data, leaving), createdAt: data.orderTimes[leaving] } : null,
       };
     });

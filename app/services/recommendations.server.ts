@@ -171,11 +171,18 @@ interface StoredModel {
   weightsAt?: number;
 }
 
+/** Size and oldest createdAt of an anchor's window, from its newest orders (newest first, up to cap + 1). */
+function windowOf(newestFirst: readonly { createdAt: number }[], cap: number) {
+  const orders = Math.min(cap, newestFirst.length);
+  return { orders, oldest: orders > 0 ? newestFirst[orders - 1].createdAt : 0 };
+}
+
 /** A stored bought-together state, if the row holds one. */
 function parseState(value: unknown): CoPurchaseState | null {
   const s = value as Partial<CoPurchaseState> | undefined;
   if (!s || typeof s !== "object" || !Array.isArray(s.ids) || !Array.isArray(s.n) || !Array.isArray(s.w)) return null;
-  return typeof s.key === "string" && typeof s.at === "number" && typeof s.newest === "number" && typeof s.anchorWeight === "number" && typeof s.floor === "number"
+  const numbers = [s.at, s.newest, s.oldest, s.orders, s.anchorWeight, s.floor];
+  return typeof s.key === "string" && numbers.every((v) => typeof v === "number")
     ? (s as CoPurchaseState)
     : null;
 }
@@ -225,6 +232,7 @@ async function updateFromStates(input: {
       ...input.anchorInfo(id),
       state,
       anchorWeight: weights.get(id) ?? 0,
+      window: windowOf(windows.get(id) ?? [], cap),
       dropped: dropped.has(id) ? droppedById.get(dropped.get(id)!) ?? null : null,
     })),
     baskets: [...times].map(([id, createdAt]) => ({ items: among.get(id) ?? [], createdAt })),

@@ -161,5 +161,20 @@ describe(`incremental bought together from stored states (${testDb().flavour})`,
       expect((afterCancel.get(recListKey("fbt", id)) ?? []).map((i) => [i.productId, i.score])).toEqual(want.map((i) => [i.productId, i.score]));
     }
     expect(withoutIt.get(recListKey("fbt", "A"))!.map((i) => i.productId)).not.toEqual(full.get(recListKey("fbt", "A"))!.map((i) => i.productId));
+
+    // An edit takes D out of an older order (no update job runs for D): D's state no longer matches its
+    // window, so the next order recounts D, and updates A from its state.
+    await prisma.orderLine.deleteMany({ where: { shop, orderId: "s6", productId: "D" } });
+    const next = await addOrder(["A", "D"], 30_000);
+    expect(await updateRecommendationsForOrder({ shop, orderId: next, now: new Date(NOW) })).toMatchObject({ fromState: 1, recounted: 1 });
+    const edited = await getLiveRecItems({ shop, lists });
+    await recomputeRecommendations({ shop, now: new Date(NOW) });
+    const recomputed = await getLiveRecItems({ shop, lists });
+    for (const id of ["A", "D"]) {
+      const want = recomputed.get(recListKey("fbt", id)) ?? [];
+      const got = edited.get(recListKey("fbt", id)) ?? [];
+      expect(got.map((i) => i.productId)).toEqual(want.map((i) => i.productId));
+      got.forEach((item, k) => expect(item.score).toBeCloseTo(want[k].score, 5));
+    }
   });
 });

@@ -93,7 +93,8 @@ export function scoreAnchorIndexed(
   }
   if (state !== null) {
     const end = ordersByProduct.ptr[anchor + 1];
-    state.end(acc, anchorWeight, end > ordersByProduct.ptr[anchor] ? ordersByProduct.items[end - 1] : -1);
+    const start = Math.max(ordersByProduct.ptr[anchor], end - settings.maxAnchorOrders);
+    state.end(acc, anchorWeight, end > start ? ordersByProduct.items[start] : -1, end > start ? ordersByProduct.items[end - 1] : -1, end - start);
   }
   acc.reset();
   return seen;
@@ -111,6 +112,9 @@ export interface CoPurchaseState {
   at: number;
   /** createdAt of the newest order in the anchor's window. */
   newest: number;
+  /** createdAt of the oldest order in the window, and how many orders it holds (at most maxAnchorOrders). */
+  oldest: number;
+  orders: number;
   /** The anchor's decayed order weight at `at`, the scores' denominator. */
   anchorWeight: number;
   /** No candidate missing from `ids` scored above this at `at` (0: every candidate with a score is listed). */
@@ -138,8 +142,10 @@ export class StateCollector {
   count = 0;
   floor = 0;
   anchorWeight = 0;
-  /** Row of the anchor's newest order, -1 if none. */
+  /** Rows of the oldest and newest orders of the anchor's window (-1 if none), and how many it holds. */
+  oldestRow = -1;
   newestRow = -1;
+  windowOrders = 0;
   private offered = 0;
 
   constructor(size: number) {
@@ -159,7 +165,7 @@ export class StateCollector {
     this.top.push(item, score);
   }
 
-  end(acc: PairAccumulator, anchorWeight: number, newestRow: number): void {
+  end(acc: PairAccumulator, anchorWeight: number, oldestRow: number, newestRow: number, windowOrders: number): void {
     this.count = this.top.drainCount();
     for (let k = 0; k < this.count; k++) {
       const b = this.top.sortedItems[k];
@@ -170,10 +176,12 @@ export class StateCollector {
     // The heap only drops candidates that score at most its smallest member.
     this.floor = this.offered > this.count ? this.top.sortedScores[this.count - 1] : 0;
     this.anchorWeight = anchorWeight;
+    this.oldestRow = oldestRow;
     this.newestRow = newestRow;
+    this.windowOrders = windowOrders;
   }
 
-  toState(key: string, at: number, newest: number, idOf: (i: number) => string): CoPurchaseState {
+  toState(key: string, at: number, times: Float64Array, idOf: (i: number) => string): CoPurchaseState {
     const ids: string[] = [];
     const n: number[] = [];
     const w: number[] = [];
@@ -182,7 +190,9 @@ export class StateCollector {
       n.push(this.n[k]);
       w.push(this.w[k]);
     }
-    return { key, at, newest, anchorWeight: this.anchorWeight, floor: this.floor, ids, n, w };
+    const newest = this.newestRow >= 0 ? times[this.newestRow] : 0;
+    const oldest = this.oldestRow >= 0 ? times[this.oldestRow] : 0;
+    return { key, at, newest, oldest, orders: this.windowOrders, anchorWeight: this.anchorWeight, floor: this.floor, ids, n, w };
   }
 }
 
@@ -372,7 +382,7 @@ export function scoreCoPurchaseAnchors(input: {
     for (let k = 0; k < count; k++) list.push(toRecItem(anchor, ids[top.sortedItems[k]], top.sortedScores[k], reason));
     out.set(anchor.id, list);
     if (collector && input.states) {
-      input.states.set(anchor.id, collector.toState(key, input.now, collector.newestRow >= 0 ? times[collector.newestRow] : 0, (i) => ids[i]));
+      input.states.set(anchor.id, collector.toState(key, input.now, times, (i) => ids[i]));
     }
   }
   return out;
@@ -397,6 +407,8 @@ export function updateCoPurchaseAnchors(input: {
     state: CoPurchaseState | null;
     /** Decayed order weight at `now`, this order included. */
     anchorWeight: number;
+    /** The anchor's window as the database has it now, this order included: size and oldest createdAt. */
+    window: { orders: number; oldest: number };
     dropped: AnchorBasket | null;
   }[];
   /** Products as positions in `order.productIds`. */
@@ -453,6 +465,17 @@ export function updateCoPurchaseAnchors(input: {
     const state = anchor.state;
     const a = local.get(anchor.id);
     if (a === undefined || a >= nOrder || !usable(state) || !(anchor.anchorWeight > 0) || state.anchorWeight <= 0) {
+      out.set(anchor.id, null);
+      continue;
+    }
+    // The window must have moved by exactly this order: one more order, or at the cap, the state's oldest
+    // one out. Anything else (an edit added or removed the product in an older order) means a recount.
+    const cap = settings.maxAnchorOrders;
+    const moved =
+      state.orders < cap
+        ? anchor.window.orders === state.orders + 1 && anchor.dropped === null
+        : anchor.window.orders === cap && anchor.dropped !== null && anchor.dropped.createdAt === state.oldest;
+    if (!moved) {
       out.set(anchor.id, null);
       continue;
     }
@@ -529,6 +552,8 @@ export function updateCoPurchaseAnchors(input: {
       key,
       at: input.now,
       newest: input.order.createdAt,
+      oldest: anchor.window.oldest,
+      orders: anchor.window.orders,
       anchorWeight: anchor.anchorWeight,
       // The heap only drops candidates that score at most its smallest member.
       floor: Math.max(floor, positive > nState ? stateTop.sortedScores[nState - 1] : 0),
@@ -554,6 +579,8 @@ export function updateCoPurchaseAnchors(input: {
 export class CoPurchaseStateTable {
   private anchors: number[] = [];
   private newest: number[] = [];
+  private oldest: number[] = [];
+  private orders: number[] = [];
   private anchorWeight: number[] = [];
   private floor: number[] = [];
   private ptr: number[] = [0];
@@ -571,7 +598,7 @@ export class CoPurchaseStateTable {
     return this.anchors.length;
   }
 
-  add(anchor: number, newest: number, collector: StateCollector): void {
+  add(anchor: number, times: Float64Array, collector: StateCollector): void {
     const start = this.ptr[this.ptr.length - 1];
     const end = start + collector.count;
     if (end > this.items.length) {
@@ -590,7 +617,9 @@ export class CoPurchaseStateTable {
     this.n.set(collector.n.subarray(0, collector.count), start);
     this.w.set(collector.w.subarray(0, collector.count), start);
     this.anchors.push(anchor);
-    this.newest.push(newest);
+    this.newest.push(collector.newestRow >= 0 ? times[collector.newestRow] : 0);
+    this.oldest.push(collector.oldestRow >= 0 ? times[collector.oldestRow] : 0);
+    this.orders.push(collector.windowOrders);
     this.anchorWeight.push(collector.anchorWeight);
     this.floor.push(collector.floor);
     this.ptr.push(end);
@@ -606,7 +635,7 @@ export class CoPurchaseStateTable {
         n.push(this.n[j]);
         w.push(this.w[j]);
       }
-      const state = { key: this.key, at: this.at, newest: this.newest[k], anchorWeight: this.anchorWeight[k], floor: this.floor[k], ids, n, w };
+      const state = { key: this.key, at: this.at, newest: this.newest[k], oldest: this.oldest[k], orders: this.orders[k], anchorWeight: this.anchorWeight[k], floor: this.floor[k], ids, n, w };
       yield [this.productIds[this.anchors[k]], state];
     }
   }

@@ -106,7 +106,7 @@ export function computeRecommendations(input: ComputeInput): RecommendationResul
           top,
           collector,
         );
-        fbtStates.add(a, collector.newestRow >= 0 ? data.orderTimes[collector.newestRow] : 0, collector);
+        fbtStates.add(a, data.orderTimes, collector);
         const n = top.drainCount();
         for (let k = 0; k < n; k++) fbtBuilder.push(top.sortedItems[k], top.sortedScores[k], "co_purchase", ReasonKind.BoughtWith, a);
         fbtBuilder.endList(data.productIds[a]);

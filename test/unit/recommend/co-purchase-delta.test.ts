@@ -82,7 +82,14 @@ describe("updateCoPurchaseAnchors (bought together from stored state)", () => {
         const newest = newestWith(orders, id);
         for (const o of newest.slice(0, settings.maxAnchorOrders)) windows.set(o.id, o);
         const dropped = newest[settings.maxAnchorOrders];
-        return { id, state: states.get(id) ?? null, anchorWeight: full.itemOrderWeights.get(id) ?? 0, dropped: dropped ? asBasket(dropped) : null };
+        const window = newest.slice(0, settings.maxAnchorOrders);
+        return {
+          id,
+          state: states.get(id) ?? null,
+          anchorWeight: full.itemOrderWeights.get(id) ?? 0,
+          window: { orders: window.length, oldest: window[window.length - 1].createdAt },
+          dropped: dropped ? asBasket(dropped) : null,
+        };
       });
       // As the job's query returns them: each window order's products that are in the new order, by position.
       const cut = [...windows.values()].map((o) => ({ items: o.lines.map((l) => items.indexOf(l.productId)).filter((i) => i >= 0), createdAt: o.createdAt }));
@@ -132,7 +139,7 @@ describe("updateCoPurchaseAnchors (bought together from stored state)", () => {
     expect(after.fbt.get("A")!.map((i) => i.productId)).toEqual(["E"]);
     const result = updateCoPurchaseAnchors({
       order: { productIds: ["A", "D"], createdAt: order.createdAt },
-      anchors: [{ id: "A", state, anchorWeight: 5, dropped: asBasket(history[0]) }],
+      anchors: [{ id: "A", state, anchorWeight: 5, window: { orders: 4, oldest: history[1].createdAt }, dropped: asBasket(history[0]) }],
       baskets: [...history.slice(1), order].map((o) => ({ items: o.lines.map((l) => ["A", "D"].indexOf(l.productId)).filter((i) => i >= 0), createdAt: o.createdAt })),
       now: order.createdAt,
       settings,
@@ -141,12 +148,12 @@ describe("updateCoPurchaseAnchors (bought together from stored state)", () => {
   });
 
   it("refuses a state the order is not newer than, or one made under other settings", () => {
-    const state: CoPurchaseState = { key: "", at: NOW, newest: NOW, anchorWeight: 2, floor: 0, ids: ["B"], n: [2], w: [2] };
+    const state: CoPurchaseState = { key: "", at: NOW, newest: NOW, oldest: NOW - DAY, orders: 2, anchorWeight: 2, floor: 0, ids: ["B"], n: [2], w: [2] };
     const settings = { minPairOrders: 1, shrinkage: 0, halfLifeDays: 0, popularityAlpha: 0 };
-    const run = (s: CoPurchaseState, createdAt: number) =>
+    const run = (s: CoPurchaseState, createdAt: number, window = { orders: 3, oldest: NOW - DAY }) =>
       updateCoPurchaseAnchors({
         order: { productIds: ["A", "B"], createdAt },
-        anchors: [{ id: "A", state: s, anchorWeight: 3, dropped: null }],
+        anchors: [{ id: "A", state: s, anchorWeight: 3, window, dropped: null }],
         baskets: [
           { items: [0, 1], createdAt: NOW - DAY },
           { items: [0, 1], createdAt: NOW },
@@ -159,6 +166,8 @@ describe("updateCoPurchaseAnchors (bought together from stored state)", () => {
     const key = (fresh.fbtStates as unknown as { key: string }).key;
     expect(run({ ...state, key }, NOW)).toBeNull();
     expect(run({ ...state, key: "other" }, NOW + DAY)).toBeNull();
+    // An edit took A out of an older order: the window grew by less than this order.
+    expect(run({ ...state, key }, NOW + DAY, { orders: 2, oldest: NOW })).toBeNull();
     // Confidence: B was in both of A's earlier orders and is in this one, 3 of 3.
     expect(run({ ...state, key }, NOW + DAY)?.list.map((i) => [i.productId, i.score])).toEqual([["B", 1]]);
   });
