@@ -58,8 +58,8 @@ export function coPurchaseWeights(
 }
 
 /**
- * Scores every candidate for one anchor into `top` (cleared first). The full compute and the
- * incremental path both call this, so they agree exactly.
+ * Scores every candidate for one anchor into `top` (cleared first), and with `state` collects the
+ * anchor's state. The full compute and the incremental recount both call this, so they agree exactly.
  */
 export function scoreAnchorIndexed(
   anchor: number,
@@ -136,9 +136,9 @@ export function coPurchaseStateKey(settings: RecSettings): string {
 /** Collects an anchor's state while `scoreAnchorIndexed` scores it; read it between calls. */
 export class StateCollector {
   readonly top: TopK;
-  items = new Int32Array(0);
-  n = new Int32Array(0);
-  w = new Float64Array(0);
+  readonly items: Int32Array;
+  readonly n: Int32Array;
+  readonly w: Float64Array;
   count = 0;
   floor = 0;
   anchorWeight = 0;
@@ -200,7 +200,6 @@ export interface AnchorBasket {
   productIds: readonly string[];
   createdAt: number;
 }
-
 
 /**
  * Incremental bought-together for ONE anchor: given the orders that contain it (only the newest
@@ -342,8 +341,8 @@ function toRecItem(anchor: { id: string; isSensitive?: boolean }, productId: str
 }
 
 /**
- * Incremental bought-together for several anchors at once (the products of a new order):
- * `baskets` is the union of the orders containing any of them, each order once. Product ids are
+ * Bought-together recounted for several anchors at once (the products of an order whose states
+ * cannot be used): `baskets` is the union of the orders containing any of them, each order once. Product ids are
  * mapped to local integers once, and each anchor is then counted with the same integer code
  * the full compute uses, so the lists equal the full compute's. With `states`, each anchor's
  * state is stored there for `updateCoPurchaseAnchors`.
