@@ -183,7 +183,8 @@ const netLine = (productId: Prisma.StringNullableFilter<"OrderLine"> | string) =
 
 /**
  * Each product's newest `limit` non-cancelled orders that still contain it after refunds, newest
- * first: ties in time newest id first, the reverse of the full compute's order.
+ * first: ties in time newest id first, the reverse of the full compute's order. Products in no such
+ * order are left out.
  */
 export async function loadAnchorWindows({ shop, productIds, limit }: { shop: string; productIds: readonly string[]; limit: number }) {
   const out = new Map<string, { id: string; createdAt: number }[]>();
@@ -194,7 +195,7 @@ export async function loadAnchorWindows({ shop, productIds, limit }: { shop: str
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: limit,
     });
-    out.set(productId, rows.map((r) => ({ id: r.id, createdAt: r.createdAt.getTime() })));
+    if (rows.length > 0) out.set(productId, rows.map((r) => ({ id: r.id, createdAt: r.createdAt.getTime() })));
   }
   return out;
 }
