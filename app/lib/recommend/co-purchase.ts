@@ -308,8 +308,8 @@ function indexBaskets(input: readonly CodedBasket[], nIds: number, now: number, 
   return { baskets, inverted: invertCsr(baskets, nIds), times, orderWeight };
 }
 
-/** Maps the baskets' product ids to local integers, anchors first, then indexes them. */
-function internBaskets(anchorIds: readonly string[], input: readonly AnchorBasket[], now: number, halfLifeDays: number) {
+/** Local integer codes for product ids, in first-seen order, starting with `first`. */
+function idCoder(first: readonly string[]) {
   const local = new Map<string, number>();
   const ids: string[] = [];
   const code = (id: string) => {
@@ -321,7 +321,13 @@ function internBaskets(anchorIds: readonly string[], input: readonly AnchorBaske
     }
     return i;
   };
-  for (const id of anchorIds) code(id);
+  for (const id of first) code(id);
+  return { ids, local, code };
+}
+
+/** Maps the baskets' product ids to local integers, anchors first, then indexes them. */
+function internBaskets(anchorIds: readonly string[], input: readonly AnchorBasket[], now: number, halfLifeDays: number) {
+  const { ids, local, code } = idCoder(anchorIds);
   // Coded in time order, so ties between candidates break the same however the baskets arrive.
   const times = Float64Array.from(input, (b) => b.createdAt);
   const order = Int32Array.from(input, (_, r) => r);
@@ -423,26 +429,11 @@ export function updateCoPurchaseAnchors(input: {
   const usable = (state: CoPurchaseState | null): state is CoPurchaseState =>
     state !== null && settings.popularityAlpha === 0 && state.key === key && input.order.createdAt > state.newest && input.order.createdAt <= input.now;
   // The order's products are codes 0..m-1 (the baskets' codes); state products get the codes after.
-  const ids = [...input.order.productIds];
-  const local = new Map(ids.map((id, i) => [id, i]));
-  if (local.size !== ids.length) throw new Error("updateCoPurchaseAnchors: the order's product ids must be distinct");
+  const { ids, local, code } = idCoder(input.order.productIds);
+  if (ids.length !== input.order.productIds.length) throw new Error("updateCoPurchaseAnchors: the order's product ids must be distinct");
   const nOrder = ids.length;
   const stateCodes = new Map<string, Int32Array>();
-  for (const anchor of input.anchors) {
-    if (!usable(anchor.state)) continue;
-    stateCodes.set(
-      anchor.id,
-      Int32Array.from(anchor.state.ids, (id) => {
-        let i = local.get(id);
-        if (i === undefined) {
-          i = ids.length;
-          local.set(id, i);
-          ids.push(id);
-        }
-        return i;
-      }),
-    );
-  }
+  for (const anchor of input.anchors) if (usable(anchor.state)) stateCodes.set(anchor.id, Int32Array.from(anchor.state.ids, code));
   const nIds = ids.length;
   const { baskets, inverted, times, orderWeight } = indexBaskets(input.baskets, nIds, input.now, settings.halfLifeDays);
   const eligible = new Int8Array(nIds).fill(-1);
