@@ -153,11 +153,7 @@ export async function forEachRecOrderPage({ shop, pageSize = 5_000, onPage }: { 
 
 /** One order's products and customer, unless it is missing or cancelled. */
 export async function getOrderForRecs({ shop, orderId }: { shop: string; orderId: string }) {
-  const order = await prisma.order.findFirst({
-    where: { shop, id: orderId, cancelledAt: null },
-    select: { id: true, customerId: true, createdAt: true, lines: { select: LINE_SELECT } },
-  });
-  return order ? toOrderRecord(order) : null;
+  return (await loadOrdersForRecs({ shop, orderIds: [orderId] }))[0] ?? null;
 }
 
 /** The products on an order's lines, cancelled or not; empty when the order is missing. */
