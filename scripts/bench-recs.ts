@@ -204,29 +204,30 @@ function measureIncremental(data: IndexedOrders, products: readonly ProductInfo[
     const r = k * step;
     const productIds = basketIds(data, r);
     const customer = data.orderCustomer[r];
+    const weights = new Map(productIds.map((id) => [id, (result.itemOrderWeights.get(id) ?? 0) * decay + 1]));
     // Each order is read once, however many of the new order's products it holds; the new order takes
     // one place in each anchor's window, so the oldest order there leaves it.
-    const rows = new Set<number>();
+    const windowRows = new Map<string, Int32Array>();
     const anchors = productIds.map((id) => {
       const a = data.productIndex.get(id)!;
       const start = data.ordersByProduct.ptr[a];
       const end = data.ordersByProduct.ptr[a + 1];
-      const first = Math.max(start, end - cap + 1);
-      for (let j = first; j < end; j++) rows.add(data.ordersByProduct.items[j]);
+      const window = data.ordersByProduct.items.subarray(Math.max(start, end - cap + 1), end);
+      windowRows.set(id, window);
       const leaving = end - cap >= start ? data.ordersByProduct.items[end - cap] : -1;
       return {
         id,
         title: catalogue.get(id)?.title,
         state: states.get(id) ?? null,
-        anchorWeight: (result.itemOrderWeights.get(id) ?? 0) * decay + 1,
-        window: { orders: end - first + 1, oldest: first < end ? data.orderTimes[data.ordersByProduct.items[first]] : at },
+        anchorWeight: weights.get(id)!,
+        window: { orders: window.length + 1, oldest: window.length > 0 ? data.orderTimes[window[0]] : at },
         dropped: leaving >= 0 ? { productIds: basketIds(data, leaving), createdAt: data.orderTimes[leaving] } : null,
       };
     });
+    const rowsOf = (ids: readonly { id: string }[]) => new Set(ids.flatMap(({ id }) => [...windowRows.get(id)!]));
     const position = new Map(productIds.map((id, i) => [id, i]));
-    const windows = [...rows].map((row) => ({ items: basketIds(data, row).flatMap((id) => (position.has(id) ? [position.get(id)!] : [])), createdAt: data.orderTimes[row] }));
+    const windows = [...rowsOf(anchors)].map((row) => ({ items: basketIds(data, row).flatMap((id) => (position.has(id) ? [position.get(id)!] : [])), createdAt: data.orderTimes[row] }));
     windows.push({ items: productIds.map((_, i) => i), createdAt: at });
-    const weights = new Map(productIds.map((id) => [id, (result.itemOrderWeights.get(id) ?? 0) * decay + 1]));
     const history: HistoryLine[] = [];
     if (customer >= 0) {
       for (let j = data.ordersByCustomer.ptr[customer]; j < data.ordersByCustomer.ptr[customer + 1]; j++) {
@@ -243,13 +244,7 @@ function measureIncremental(data: IndexedOrders, products: readonly ProductInfo[
     if (recount.length > 0) {
       // The recount's reads: every order of the recounted anchors' windows, whole.
       const readStart = performance.now();
-      const recountRows = new Set<number>();
-      for (const { id } of recount) {
-        const a = data.productIndex.get(id)!;
-        const end = data.ordersByProduct.ptr[a + 1];
-        for (let j = Math.max(data.ordersByProduct.ptr[a], end - cap + 1); j < end; j++) recountRows.add(data.ordersByProduct.items[j]);
-      }
-      const full = [...recountRows].map((row) => ({ productIds: basketIds(data, row), createdAt: data.orderTimes[row] }));
+      const full = [...rowsOf(recount)].map((row) => ({ productIds: basketIds(data, row), createdAt: data.orderTimes[row] }));
       full.push({ productIds, createdAt: at });
       readMs = performance.now() - readStart;
       scoreCoPurchaseAnchors({
