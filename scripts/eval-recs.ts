@@ -8,9 +8,10 @@ import { parseArgs } from "node:util";
 import { computeRecommendations } from "~/lib/recommend/compute";
 import { mergeLayers, productRecommendations } from "~/lib/recommend/fallback";
 import { coverage, hitRate, ndcg, type EvalCase } from "~/lib/recommend/metrics";
-import { scoreCustomer, type HistoryLine } from "~/lib/recommend/personal";
+import { scoreCustomer, type ActivityView, type HistoryLine } from "~/lib/recommend/personal";
 import { DEFAULT_REC_SETTINGS, resolveSettings } from "~/lib/recommend/settings";
 import type { OrderRecord, ProductInfo, RecItem, RecommendationResult, RecSettings } from "~/lib/recommend/types";
+import { ActivityClock } from "./lib/activity-clock";
 import { deriveProducts, loadNormalisedOrders } from "./lib/load-normalised";
 
 interface Split {
@@ -124,25 +125,33 @@ function histories(train: OrderRecord[]): Map<string, HistoryLine[]> {
   return out;
 }
 
-/** For-you cases: each held-out order of a customer with training history, scored as of that order's time. */
-function forYouCases(test: OrderRecord[], history: Map<string, HistoryLine[]>, rank: (customer: string, at: number, h: HistoryLine[]) => string[]): EvalCase[] {
+type ForYouRanker = (at: number, h: HistoryLine[], activity: ActivityView) => string[];
+
+/**
+ * For-you cases: each held-out order of a customer with training history, scored as of that order's
+ * time. Product activity is what the shop's training orders before that time show, as a recompute
+ * then would have stored it, not the training set's end: most held-out orders are older than that.
+ */
+function forYouCases(split: Split, history: Map<string, HistoryLine[]>, s: RecSettings, rank: ForYouRanker): EvalCase[] {
   const cases: EvalCase[] = [];
-  for (const o of test) {
+  const clock = new ActivityClock(split.train, s.trendingHalfLifeDays);
+  for (const o of split.test) {
     const h = o.customerId === null ? undefined : history.get(o.customerId);
     if (!h) continue;
-    cases.push({ ranked: rank(o.customerId!, o.createdAt, h), relevant: new Set(distinctProducts(o)) });
+    cases.push({ ranked: rank(o.createdAt, h, clock.at(o.createdAt)), relevant: new Set(distinctProducts(o)) });
   }
   return cases;
 }
 
-function personalRanker(result: RecommendationResult, s: RecSettings, which: "personal" | "buyAgain") {
-  return (_customer: string, at: number, h: HistoryLine[]) => {
+function personalRanker(result: RecommendationResult, s: RecSettings, which: "personal" | "buyAgain"): ForYouRanker {
+  return (at, h, activity) => {
     const scored = scoreCustomer({
       history: h,
       neighbours: result.neighbours,
       repurchaseIntervalDays: result.repurchaseIntervalDays,
       defaultRepurchaseIntervalDays: result.defaultRepurchaseIntervalDays,
       repeatRatios: result.repeatRatios,
+      activity,
       popularity: result.bestsellers,
       now: at,
       settings: s,
@@ -178,11 +187,12 @@ function evaluate(split: Split, s: RecSettings, only?: "fbt" | "personal"): Row[
   }
   if (only !== "fbt" && split.mode === "last-order-per-customer") {
     const history = histories(split.train);
-    rows.push(row("for you", "engine (hybrid)", forYouCases(split.test, history, personalRanker(result, s, "personal")), n));
+    rows.push(row("for you", "engine (hybrid)", forYouCases(split, history, s, personalRanker(result, s, "personal")), n));
     if (!only) {
-      rows.push(row("for you", "popularity", forYouCases(split.test, history, () => ids(pop.slice(0, K))), n));
-      rows.push(row("for you", "buy-again alone", forYouCases(split.test, history, personalRanker(result, s, "buyAgain")), n));
-      rows.push(row("for you", "item-CF alone", forYouCases(split.test, history, personalRanker(result, { ...s, buyAgainWeight: 0, cfWeight: 1, cfRepeatWeight: 1, popularityWeight: 0 }, "personal")), n));
+      rows.push(row("for you", "popularity", forYouCases(split, history, s, () => ids(pop.slice(0, K))), n));
+      rows.push(row("for you", "buy-again alone", forYouCases(split, history, s, personalRanker(result, s, "buyAgain")), n));
+      const cfOnly = { ...s, buyAgainWeight: 0, cfWeight: 1, cfRepeatWeight: 1, popularityWeight: 0, activityWeight: 0 };
+      rows.push(row("for you", "item-CF alone", forYouCases(split, history, s, personalRanker(result, cfOnly, "personal")), n));
     }
   }
   return rows;
@@ -211,6 +221,9 @@ function tune(train: OrderRecord[]): RecSettings {
     ["buyAgainDueWeight", [0, 0.5, 1], "personal"],
     ["buyAgainRecencyWeight", [0, 0.5, 1], "personal"],
     ["buyAgainRepeatRateWeight", [0, 0.5, 1, 2], "personal"],
+    // Before the hybrid's weights: damping quiet products changes how much room CF and the prior need.
+    ["activityWeight", [0, 0.25, 0.5, 1, 2], "personal"],
+    ["activityFloor", [0.01, 0.05, 0.2], "personal"],
     ["cfRepeatWeight", [0.05, 0.1, 0.2, 0.4, 1], "personal"],
     ["cfWeight", [0.01, 0.02, 0.05, 0.1, 0.3, 1], "personal"],
     ["popularityWeight", [0, 0.02, 0.05, 0.1, 0.3, 1, 3, 10], "personal"],

@@ -90,6 +90,7 @@ function* resultRows(result: RecommendationResult): Generator<RecListRow> {
       repurchaseIntervalDays: Object.fromEntries(result.repurchaseIntervalDays),
       defaultRepurchaseIntervalDays: result.defaultRepurchaseIntervalDays,
       repeatRatios: Object.fromEntries([...result.repeatRatios].map(([id, r]) => [id, Number(r.toPrecision(4))])),
+      activity: Object.fromEntries(result.activity),
       totalOrderWeight: result.totalOrderWeight,
       weightsAt: result.now,
     } satisfies StoredModel,
@@ -166,6 +167,8 @@ interface StoredModel {
   repurchaseIntervalDays?: Record<string, number>;
   defaultRepurchaseIntervalDays?: number;
   repeatRatios?: Record<string, number>;
+  /** Products' activity at the recompute (`relativeActivity`, already rounded); absent in rows written before it existed. */
+  activity?: Record<string, number>;
   /** Total decayed order weight at `weightsAt` (epoch ms); exponential decay carries it to any later time exactly. */
   totalOrderWeight?: number;
   weightsAt?: number;
@@ -341,6 +344,7 @@ export async function updateRecommendationsForOrder({ shop, orderId, now = new D
       repurchaseIntervalDays: new Map(Object.entries(model.repurchaseIntervalDays ?? {})),
       defaultRepurchaseIntervalDays: model.defaultRepurchaseIntervalDays ?? 30,
       repeatRatios: new Map(Object.entries(model.repeatRatios ?? {})),
+      activity: model.activity ? new Map(Object.entries(model.activity)) : undefined,
       now: at,
       settings,
       sensitiveProductIds: findSensitive(catalogue, ethics),

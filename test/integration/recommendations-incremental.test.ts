@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { insertRowsQuery, ORDER_COLUMNS, ORDER_LINE_COLUMNS, PRODUCT_COLUMNS, REC_LIST_COLUMNS } from "~/models/bulk-insert.server";
-import { getLiveRecItems, recListKey } from "~/models/recommendations.server";
+import { getLiveRecItems, getLiveRecLists, recListKey } from "~/models/recommendations.server";
 import { updateRecommendationsForOrder } from "~/services/recommendations.server";
 import { testDb } from "../support/context";
 
@@ -176,5 +176,57 @@ describe(`incremental bought together from stored states (${testDb().flavour})`,
       expect(got.map((i) => i.productId)).toEqual(want.map((i) => i.productId));
       got.forEach((item, k) => expect(item.score).toBeCloseTo(want[k].score, 5));
     }
+  });
+});
+
+describe(`product activity in an order's personal update (${testDb().flavour})`, () => {
+  const shop = "activity-recs-shop.myshopify.com";
+  const seeded = new Date(NOW - 400 * DAY);
+  let seq = 0;
+  async function addOrder(customerId: string | null, productIds: string[], ageMs: number) {
+    const id = `a${++seq}`;
+    const at = new Date(NOW - ageMs);
+    await testDb().prisma.order.create({
+      data: {
+        shop,
+        id,
+        name: `#${id}`,
+        customerId,
+        createdAt: at,
+        updatedAt: at,
+        lines: { create: productIds.map((p, k) => ({ id: `${id}-${k}`, productId: p, title: p, quantity: 1, refundedQuantity: 0, priceCents: 100 })) },
+      },
+    });
+    return id;
+  }
+
+  it("stores the recompute's activity and damps a product nobody buys lately when an order refreshes a customer's list", async () => {
+    const prisma = testDb().prisma;
+    await prisma.shop.create({ data: { domain: shop, settings: { ethics: { minPairOrders: 2, diversity: 0, discoverySlots: 0 } } } });
+    for (const id of ["a-quiet", "z-lively", "x-new"]) {
+      await prisma.product.create({ data: { shop, id, handle: id, title: id, priceCents: 100, createdAt: seeded, updatedAt: seeded } });
+    }
+    // The quiet product was the bigger seller, 200-300 days ago; the lively one sells now. Ann bought
+    // both in one order, so buy-again scores them alike and the bestseller prior and the tie favour
+    // the quiet one: only activity puts the lively one first.
+    for (let k = 0; k < 8; k++) await addOrder(null, ["a-quiet"], (200 + 10 * k) * DAY);
+    for (let k = 0; k < 5; k++) await addOrder(null, ["z-lively"], (2 + k) * DAY);
+    await addOrder("ann", ["a-quiet", "z-lively"], 200 * DAY);
+    const { recomputeRecommendations } = await import("~/services/recommendations.server");
+    await recomputeRecommendations({ shop, now: new Date(NOW - DAY) });
+    const stored = await getLiveRecLists({ shop, lists: [{ kind: "model", subjectId: "*" }] });
+    const activity = (stored.get(recListKey("model", "*")) as { activity?: Record<string, number> }).activity;
+    expect(activity?.["z-lively"]).toBe(1);
+    expect(activity?.["a-quiet"]).toBeUndefined();
+
+    const orderId = await addOrder("ann", ["x-new"], 60_000);
+    await updateRecommendationsForOrder({ shop, orderId, now: new Date(NOW) });
+    const lists = await getLiveRecItems({ shop, lists: [{ kind: "personal", subjectId: "ann" }, { kind: "buy_again", subjectId: "ann" }] });
+    const personal = lists.get(recListKey("personal", "ann"))!.map((i) => i.productId);
+    expect(personal.indexOf("z-lively")).toBeGreaterThanOrEqual(0);
+    expect(personal.indexOf("z-lively")).toBeLessThan(personal.indexOf("a-quiet"));
+    // Buy-again alone stays the repeat signal: the tie goes to the quiet product.
+    const again = lists.get(recListKey("buy_again", "ann"))!.map((i) => i.productId);
+    expect(again.indexOf("a-quiet")).toBeLessThan(again.indexOf("z-lively"));
   });
 });

@@ -20,7 +20,7 @@ import {
 import { RecListBuilder, type RecListMap } from "~/lib/recommend/rec-list-map";
 import { resolveSettings } from "~/lib/recommend/settings";
 import { PairAccumulator, TopK } from "~/lib/recommend/sparse";
-import { decayedPopularity, topByScore, windowedOrderCounts } from "~/lib/recommend/trending";
+import { decayedPopularity, relativeActivity, topByScore, windowedOrderCounts } from "~/lib/recommend/trending";
 import type {
   NeighbourItem,
   OrderRecord,
@@ -126,6 +126,8 @@ export function computeRecommendations(input: ComputeInput): RecommendationResul
   const sold = windowedOrderCounts(data.baskets, data.orderTimes, nItems, now, settings.bestsellerWindowDays);
   const popular = Int32Array.from(topByScore(sold, settings.poolSize, eligible));
   const popularMax = popular.length > 0 ? sold[popular[0]] : 0;
+  const hot = decayedPopularity(data.baskets, data.orderTimes, nItems, now, settings.trendingHalfLifeDays);
+  const activity = relativeActivity(hot);
   if (parts.personal) {
     const built = itemNeighbours(data, settings, sensitive, (f) => progress(0.4 + 0.25 * f, "neighbours"));
     neighbourTable = built.table;
@@ -139,6 +141,7 @@ export function computeRecommendations(input: ComputeInput): RecommendationResul
       intervalDays: intervals.days,
       fallbackIntervalDays: intervals.fallbackDays,
       repeatRatio: intervals.repeatRatio,
+      activity,
       eligible,
     }, personalBuilder, buyAgainBuilder, (f) => progress(0.65 + 0.2 * f, "personal"));
   }
@@ -168,7 +171,6 @@ export function computeRecommendations(input: ComputeInput): RecommendationResul
   const trending = { overall: [] as RecItem[], byCollection: new Map<string, RecItem[]>() };
   let bestsellers: RecItem[] = [];
   if (parts.trending) {
-    const hot = decayedPopularity(data.baskets, data.orderTimes, nItems, now, settings.trendingHalfLifeDays);
     const toItems = (list: number[], reason: string, source: "trending" | "bestseller", scores: Float64Array) =>
       list.map((i): RecItem => ({ productId: data.productIds[i], score: Math.fround(scores[i]), reason, source }));
     trending.overall = toItems(topByScore(hot, settings.poolSize, eligible), "Trending now", "trending", hot);
@@ -189,7 +191,9 @@ export function computeRecommendations(input: ComputeInput): RecommendationResul
   const itemOrderWeights = new Map<string, number>();
   const repurchaseIntervalDays = new Map<string, number>();
   const repeatRatios = new Map<string, number>();
+  const activityById = new Map<string, number>();
   for (let i = 0; i < nItems; i++) {
+    if (activity[i] > 0) activityById.set(data.productIds[i], activity[i]);
     if (intervals.repeatRatio[i] !== 1) repeatRatios.set(data.productIds[i], intervals.repeatRatio[i]);
     if (weights.itemWeight[i] > 0) itemOrderWeights.set(data.productIds[i], weights.itemWeight[i]);
     if (!Number.isNaN(intervals.days[i])) repurchaseIntervalDays.set(data.productIds[i], intervals.days[i]);
@@ -209,6 +213,7 @@ export function computeRecommendations(input: ComputeInput): RecommendationResul
     repurchaseIntervalDays,
     defaultRepurchaseIntervalDays: intervals.fallbackDays,
     repeatRatios,
+    activity: activityById,
     itemOrderWeights,
     totalOrderWeight: weights.totalWeight,
     stats,

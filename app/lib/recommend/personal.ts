@@ -231,6 +231,8 @@ export interface PersonalModel {
   fallbackIntervalDays: number;
   /** Per product, how often its buyers buy it again relative to the shop (1 = average); null = all 1. */
   repeatRatio: Float64Array | null;
+  /** Per product, its current activity in 0..1 (see `activityWeight`); null = not known, no effect. */
+  activity: Float64Array | null;
   eligible: Uint8Array | null;
 }
 
@@ -354,6 +356,10 @@ export function scoreCustomerIndexed(
   top.clear();
   topBuyAgain.clear();
   const eligible = model.eligible;
+  const act = model.activity;
+  const { activityWeight, activityFloor } = settings;
+  // Scaled so that the shop's most active product keeps its score.
+  const activity = (p: number) => (act === null || activityWeight === 0 ? 1 : Math.pow((act[p] + activityFloor) / (1 + activityFloor), activityWeight));
   for (let i = 0; i < nHistory; i++) {
     const h = history[i];
     const own = freq[h] >= 2 ? (last[h] - first[h]) / DAY_MS / (freq[h] - 1) : NaN;
@@ -365,12 +371,12 @@ export function scoreCustomerIndexed(
     if (eligible !== null && eligible[h] === 0) continue;
     topBuyAgain.push(h, ba);
     const cfPart = cfMax > 0 ? cand[4 * h] / cfMax : 0;
-    top.push(h, settings.buyAgainWeight * ba + settings.cfRepeatWeight * cfPart + popWeight * cand[4 * h + 3]);
+    top.push(h, activity(h) * (settings.buyAgainWeight * ba + settings.cfRepeatWeight * cfPart + popWeight * cand[4 * h + 3]));
   }
   for (let t = 0; t < nTouched; t++) {
     const b = touched[t];
     if (freq[b] > 0 || (eligible !== null && eligible[b] === 0)) continue;
-    top.push(b, settings.cfWeight * (cfMax > 0 ? cand[4 * b] / cfMax : 0) + popWeight * cand[4 * b + 3]);
+    top.push(b, activity(b) * (settings.cfWeight * (cfMax > 0 ? cand[4 * b] / cfMax : 0) + popWeight * cand[4 * b + 3]));
   }
 
   const nHybrid = top.drainCount();
@@ -432,6 +438,9 @@ function buyAgainReasonRef(freq: number, first: number, last: number): number {
   return freq < 2 ? -1 : Math.max(1, Math.round((last - first) / DAY_MS / (freq - 1)));
 }
 
+/** Per-product activity by id (a `result.activity` map will do). */
+export type ActivityView = Pick<ReadonlyMap<string, number>, "get">;
+
 export interface HistoryLine {
   productId: string;
   createdAt: number;
@@ -467,6 +476,8 @@ export function scoreCustomer(input: {
   defaultRepurchaseIntervalDays: number;
   /** Per-product repeat ratios (`result.repeatRatios`); missing products count as average (1). */
   repeatRatios?: ReadonlyMap<string, number>;
+  /** Per-product activity (`result.activity`); missing products count as inactive (0). Omitted = not used. */
+  activity?: ActivityView;
   now: number;
   settings?: Partial<RecSettings>;
   sensitiveProductIds?: ReadonlySet<string>;
@@ -534,6 +545,7 @@ export function scoreCustomer(input: {
     intervalDays: intervals,
     fallbackIntervalDays: input.defaultRepurchaseIntervalDays,
     repeatRatio: input.repeatRatios ? Float64Array.from(ids, (id) => input.repeatRatios!.get(id) ?? 1) : null,
+    activity: input.activity ? Float64Array.from(ids, (id) => input.activity!.get(id) ?? 0) : null,
     eligible,
   };
   const lookup: ReasonLookup = {

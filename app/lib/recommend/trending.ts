@@ -33,3 +33,19 @@ export function topByScore(scores: Float64Array, k: number, eligible: Uint8Array
   pool.sort((a, b) => scores[b] - scores[a] || a - b);
   return pool.slice(0, k);
 }
+
+/**
+ * Each product's score over the top one, to 4 significant figures, with anything under 1e-4 as 0:
+ * the precision the stored model keeps, so the full compute and an order's update read the same values.
+ */
+export function relativeActivity(scores: Float64Array): Float64Array {
+  let max = 0;
+  for (const v of scores) if (v > max) max = v;
+  const out = new Float64Array(scores.length);
+  if (max <= 0) return out;
+  for (let i = 0; i < scores.length; i++) {
+    const r = scores[i] / max;
+    out[i] = r < 1e-4 ? 0 : Number(r.toPrecision(4));
+  }
+  return out;
+}

@@ -88,6 +88,14 @@ export interface RecSettings {
   cfRepeatWeight: number;
   /** Weight of the shop-wide bestseller prior in the personal hybrid (0 = none). */
   popularityWeight: number;
+  /**
+   * Exponent on a product's current activity (its trending score over the shop's top one, plus
+   * `activityFloor`) in the personal hybrid: 0 = ignore. A product nobody has bought lately is
+   * often out of season or no longer stocked, whatever a customer's history says.
+   */
+  activityWeight: number;
+  /** Added to a product's 0..1 activity so that a quiet product is damped, not erased. */
+  activityFloor: number;
   /** Half-life used for trending popularity. */
   trendingHalfLifeDays: number;
   /** Only orders this recent count towards bestsellers. */
@@ -142,6 +150,8 @@ export interface RecommendationResult {
   defaultRepurchaseIntervalDays: number;
   /** Per product bought by anyone: its buyers' repeat share relative to the shop's (1 = average). */
   repeatRatios: ReadonlyMap<string, number>;
+  /** Per product bought lately: its trending score at `now` over the top one (0..1]; the rest are 0. */
+  activity: ReadonlyMap<string, number>;
   /** Time-decayed order weight per product at `now`; with `totalOrderWeight`, the input `scoreCoPurchaseAnchor` needs. */
   itemOrderWeights: ReadonlyMap<string, number>;
   totalOrderWeight: number;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { computeRecommendations } from "~/lib/recommend/compute";
 import { titleWords } from "~/lib/recommend/content";
+import { relativeActivity } from "~/lib/recommend/trending";
 import { order, product } from "./fixtures";
 import { NOW } from "./fixtures";
 
@@ -45,5 +46,19 @@ describe("trending and bestsellers", () => {
     expect(result.trending.byCollection.get("kitchen")!.map((r) => r.productId)).toEqual(["mugA", "mugB"]);
     expect(result.trending.byCollection.get("kitchen")![0].reason).toBe("Trending in kitchen");
     expect(result.bestsellers.map((r) => [r.productId, r.score])).toEqual([["tote", 3], ["mugA", 2], ["mugB", 1]]);
+  });
+
+  it("gives each product's activity as its trending score over the top one", () => {
+    const result = computeRecommendations({ orders, products, now: NOW, settings: { trendingHalfLifeDays: 7 } });
+    const top = 2 * Math.pow(2, -1 / 7);
+    expect(result.activity.get("mugA")).toBe(1);
+    expect(result.activity.get("mugB")).toBe(Number((0.5 / top).toPrecision(4)));
+    expect(result.activity.get("tote")).toBe(Number(((Math.pow(2, -1 / 7) + 0.5) / top).toPrecision(4)));
+    expect(result.activity.has("newMug")).toBe(false);
+  });
+
+  it("rounds activity to 4 significant figures and drops what is under 1e-4 of the top", () => {
+    expect(Array.from(relativeActivity(Float64Array.from([0, 3, 9, 1, 0.0008, 0.00091])))).toEqual([0, 0.3333, 1, 0.1111, 0, 0.0001011]);
+    expect(Array.from(relativeActivity(new Float64Array(3)))).toEqual([0, 0, 0]);
   });
 });

@@ -3,7 +3,7 @@ import { computeRecommendations } from "~/lib/recommend/compute";
 import { indexOrders } from "~/lib/recommend/indexed-orders";
 import { buyAgainScore, dueFactor, itemCfSimilarity, repurchaseIntervals, scoreCustomer, type HistoryLine } from "~/lib/recommend/personal";
 import type { OrderRecord } from "~/lib/recommend/types";
-import { NOW, order, product } from "./fixtures";
+import { DAY, NOW, order, product } from "./fixtures";
 
 describe("personal scoring pieces", () => {
   it("item-CF similarity is a shrunk (asymmetric) cosine", () => {
@@ -64,7 +64,8 @@ const settings = { minPairCustomers: 1, cfShrinkage: 0, cfWeight: 0.5, cfRepeatW
 
 describe("for you", () => {
   it("mixes buy-again and item-CF with reasons", () => {
-    const result = computeRecommendations({ orders: shop, products, now: NOW, settings });
+    // Activity off: honey, which everyone bought lately, would otherwise lead ann's list.
+    const result = computeRecommendations({ orders: shop, products, now: NOW, settings: { ...settings, activityWeight: 0 } });
     const ann = result.personal.get("ann")!;
     expect(ann[0]).toMatchObject({ productId: "tea", source: "buy_again", reason: "You buy this about every 30 days" });
     const honey = ann.find((r) => r.productId === "honey")!;
@@ -78,6 +79,7 @@ describe("for you", () => {
     ["with repeat ratios", { ...settings, buyAgainRepeatRateWeight: 1 }],
     // Fewer products kept than ann and bob bought: the cut must not change the order count or ties.
     ["with a history cap", { ...settings, maxHistoryItems: 1 }],
+    ["with product activity", { ...settings, activityWeight: 1, activityFloor: 0.05 }],
   ])("scoreCustomer (incremental) matches the full compute (%s)", (_name, settings) => {
     const result = computeRecommendations({ orders: shop, products, now: NOW, settings });
     for (const customer of ["ann", "bob", "dan"]) {
@@ -90,6 +92,7 @@ describe("for you", () => {
         repurchaseIntervalDays: result.repurchaseIntervalDays,
         defaultRepurchaseIntervalDays: result.defaultRepurchaseIntervalDays,
         repeatRatios: result.repeatRatios,
+        activity: result.activity,
         now: NOW,
         settings,
         productTitles: new Map(products.map((p) => [p.id, p.title])),
@@ -98,6 +101,28 @@ describe("for you", () => {
       expect(scored.personal).toEqual(result.personal.get(customer));
       expect(scored.buyAgain).toEqual(result.buyAgain.get(customer));
     }
+  });
+
+  it("damps a product nobody buys lately in the hybrid, not in buy-again", () => {
+    const history: HistoryLine[] = [
+      { productId: "aaa", createdAt: NOW - 10 * DAY, orderId: "o1" },
+      { productId: "zzz", createdAt: NOW - 10 * DAY, orderId: "o1" },
+    ];
+    const plain = { buyAgainDueWeight: 0, buyAgainRecencyWeight: 0, cfWeight: 0, cfRepeatWeight: 0, popularityWeight: 0 };
+    const scored = scoreCustomer({
+      history,
+      neighbours: new Map(),
+      repurchaseIntervalDays: new Map(),
+      defaultRepurchaseIntervalDays: 30,
+      activity: new Map([["zzz", 1]]),
+      now: NOW,
+      settings: { ...plain, activityWeight: 1, activityFloor: 0.05 },
+    });
+    // Buy-again: one order of one, 1 / (1 + 1), for both. Hybrid: times ((activity + 0.05) / 1.05)^1.
+    expect(scored.buyAgain.map((r) => [r.productId, r.score])).toEqual([["aaa", 0.5], ["zzz", 0.5]]);
+    expect(scored.personal.map((r) => [r.productId, r.score])).toEqual([["zzz", 0.5], ["aaa", Math.fround((0.5 * 0.05) / 1.05)]]);
+    const without = scoreCustomer({ history, neighbours: new Map(), repurchaseIntervalDays: new Map(), defaultRepurchaseIntervalDays: 30, now: NOW, settings: { ...plain, activityWeight: 1 } });
+    expect(without.personal.map((r) => r.productId)).toEqual(["aaa", "zzz"]);
   });
 
   it("never uses a sensitive product as a personal signal or names it", () => {
