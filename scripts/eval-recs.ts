@@ -48,15 +48,23 @@ console.log(`# ${values.data}\n`);
 console.log(`${loaded.orders.length} orders; split: ${outer.mode}; ${outer.train.length} train, ${outer.test.length} test orders\n`);
 
 let settings = resolveSettings();
-if (!values["no-tune"]) settings = tune(outer.train);
+// The buy-again baseline gets its own search over the buy-again knobs: the values that suit the
+// hybrid can weaken buy-again alone, which would flatter the hybrid.
+let buyAgainSettings = settings;
+if (!values["no-tune"]) ({ settings, buyAgainSettings } = tune(outer.train));
 
-const rows = evaluate(outer, settings);
+const rows = evaluate(outer, settings, undefined, buyAgainSettings);
 console.log(`\n| task | method | cases | HR@${K} | NDCG@${K} | coverage@${K} |\n|---|---|---|---|---|---|`);
 for (const r of rows) {
   console.log(`| ${r.task} | ${r.method} | ${r.cases} | ${r.hr.toFixed(4)} | ${r.ndcg.toFixed(4)} | ${r.coverage.toFixed(4)} |`);
 }
-const changed = (Object.keys(settings) as (keyof RecSettings)[]).filter((key) => settings[key] !== DEFAULT_REC_SETTINGS[key]);
-console.log(`\nsettings used: ${changed.length ? changed.map((key) => `${key}=${settings[key]}`).join(", ") : "defaults"}`);
+console.log(`\nsettings used: ${changedSettings(settings)}`);
+console.log(`buy-again alone: ${changedSettings(buyAgainSettings)}`);
+
+function changedSettings(s: RecSettings): string {
+  const changed = (Object.keys(s) as (keyof RecSettings)[]).filter((key) => s[key] !== DEFAULT_REC_SETTINGS[key]);
+  return changed.length ? changed.map((key) => `${key}=${s[key]}`).join(", ") : "defaults";
+}
 
 /** Each repeat customer's last order is the test set; with too few repeat customers, the last 20% of orders by time. */
 function holdOut(orders: readonly OrderRecord[]): Split {
@@ -171,13 +179,17 @@ function row(task: string, method: string, cases: EvalCase[], catalogueSize: num
   };
 }
 
-function evaluate(split: Split, s: RecSettings, only?: "fbt" | "personal"): Row[] {
+type Target = "fbt" | "personal" | "buyAgain";
+
+/** Every row, or only the first row of one target (what the tuner scores). */
+function evaluate(split: Split, s: RecSettings, only?: Target, buyAgainSettings = s): Row[] {
   const rows: Row[] = [];
-  const { result, products } = trainModel(split.train, s, { content: only !== "personal", personal: only !== "fbt", fbt: only !== "personal" });
+  const personalOnly = only === "personal" || only === "buyAgain";
+  const { result, products } = trainModel(split.train, only === "buyAgain" ? buyAgainSettings : s, { content: !personalOnly, personal: only !== "fbt", fbt: !personalOnly });
   const catalogue = new Set(products.map((p) => p.id));
   const n = catalogue.size;
   const pop = popularity(result);
-  if (only !== "personal") {
+  if (!personalOnly) {
     rows.push(row("bought together", "engine (co-purchase + fallbacks)", fbtCases(split.test, catalogue, (a) => ids(productRecommendations(result, a, { size: K }))), n));
     if (!only) {
       rows.push(row("bought together", "popularity", fbtCases(split.test, catalogue, (a) => ids(mergeLayers([pop], K, new Set([a])))), n));
@@ -187,10 +199,12 @@ function evaluate(split: Split, s: RecSettings, only?: "fbt" | "personal"): Row[
   }
   if (only !== "fbt" && split.mode === "last-order-per-customer") {
     const history = histories(split.train);
+    const buyAgainRow = () => row("for you", "buy-again alone", forYouCases(split, history, s, personalRanker(result, buyAgainSettings, "buyAgain")), n);
+    if (only === "buyAgain") return [buyAgainRow()];
     rows.push(row("for you", "engine (hybrid)", forYouCases(split, history, s, personalRanker(result, s, "personal")), n));
     if (!only) {
       rows.push(row("for you", "popularity", forYouCases(split, history, s, () => ids(pop.slice(0, K))), n));
-      rows.push(row("for you", "buy-again alone", forYouCases(split, history, s, personalRanker(result, s, "buyAgain")), n));
+      rows.push(buyAgainRow());
       const cfOnly = { ...s, buyAgainWeight: 0, cfWeight: 1, cfRepeatWeight: 1, popularityWeight: 0, activityWeight: 0 };
       rows.push(row("for you", "item-CF alone", forYouCases(split, history, s, personalRanker(result, cfOnly, "personal")), n));
     }
@@ -199,19 +213,19 @@ function evaluate(split: Split, s: RecSettings, only?: "fbt" | "personal"): Row[
 }
 
 /** Coordinate search on a validation split carved from the training orders. */
-function tune(train: OrderRecord[]): RecSettings {
+function tune(train: OrderRecord[]): { settings: RecSettings; buyAgainSettings: RecSettings } {
   const inner = holdOut(train);
   let best = resolveSettings();
   // Catalogue coverage is a requirement, not a tie-breaker: a setting that buys hit rate by showing
   // everyone the same few products is only eligible if the defaults could not reach the floor either.
-  const floor = { fbt: 0, personal: 0 };
-  for (const only of ["fbt", "personal"] as const) floor[only] = Math.min(COVERAGE_FLOOR, evaluate(inner, best, only)[0]?.coverage ?? 0);
-  const objective = (s: RecSettings, only: "fbt" | "personal") => {
+  const floor = { fbt: 0, personal: 0, buyAgain: 0 };
+  for (const only of ["fbt", "personal", "buyAgain"] as const) floor[only] = Math.min(COVERAGE_FLOOR, evaluate(inner, best, only)[0]?.coverage ?? 0);
+  const objective = (s: RecSettings, only: Target) => {
     const r = evaluate(inner, s, only)[0];
     if (!r) return 0;
     return (r.coverage >= floor[only] - 1e-9 ? 1 : 0) + r.hr + 1e-3 * r.ndcg;
   };
-  const grid: [keyof RecSettings, number[], "fbt" | "personal"][] = [
+  const grid: [keyof RecSettings, number[], Target][] = [
     ["popularityAlpha", [0, 0.15, 0.3, 0.5], "fbt"],
     // Geometric grids wide enough that the search can reach either extreme (e.g. a prior that
     // dominates on a tiny catalogue), so no data set is decided by where a grid happened to stop.
@@ -228,21 +242,28 @@ function tune(train: OrderRecord[]): RecSettings {
     ["cfWeight", [0.01, 0.02, 0.05, 0.1, 0.3, 1], "personal"],
     ["popularityWeight", [0, 0.02, 0.05, 0.1, 0.3, 1, 3, 10], "personal"],
   ];
-  if (inner.mode !== "last-order-per-customer") grid.splice(3);
-  for (const [key, options, only] of grid) {
-    let bestScore = -1;
-    let bestValue = best[key];
-    for (const v of [best[key] as number, ...options.filter((o) => o !== best[key])]) {
-      const score = objective(resolveSettings({ ...best, [key]: v }), only);
-      if (score > bestScore + 1e-9) {
-        bestScore = score;
-        bestValue = v;
+  const buyAgainKnobs = new Set<keyof RecSettings>(["buyAgainDueWeight", "buyAgainRecencyWeight", "buyAgainRepeatRateWeight"]);
+  const search = (start: RecSettings, steps: typeof grid, only: (target: Target) => Target, label: string) => {
+    let settings = start;
+    for (const [key, options, target] of steps) {
+      let bestScore = -1;
+      let bestValue = settings[key];
+      for (const v of [settings[key] as number, ...options.filter((o) => o !== settings[key])]) {
+        const score = objective(resolveSettings({ ...settings, [key]: v }), only(target));
+        if (score > bestScore + 1e-9) {
+          bestScore = score;
+          bestValue = v;
+        }
       }
+      settings = resolveSettings({ ...settings, [key]: bestValue });
+      console.log(`tuned ${label}${key} = ${bestValue} (validation HR@${K} ${(bestScore % 1).toFixed(4)})`);
     }
-    best = resolveSettings({ ...best, [key]: bestValue });
-    console.log(`tuned ${key} = ${bestValue} (validation HR@${K} ${(bestScore % 1).toFixed(4)})`);
-  }
-  return best;
+    return settings;
+  };
+  if (inner.mode !== "last-order-per-customer") grid.splice(3);
+  best = search(best, grid, (target) => target, "");
+  const buyAgainSettings = search(best, grid.filter(([key]) => buyAgainKnobs.has(key)), () => "buyAgain", "buy-again alone: ");
+  return { settings: best, buyAgainSettings };
 }
 
 export type { ProductInfo };
