@@ -2,7 +2,7 @@ import { enqueue } from "~/jobs/queues.server";
 import { logger } from "~/logger.server";
 import { sensitiveProductIds as findSensitive } from "~/lib/ethics/sensitive";
 import type { EthicsSettings } from "~/lib/ethics/settings";
-import { scoreCoPurchaseAnchors, updateCoPurchaseAnchors, type CoPurchaseState } from "~/lib/recommend/co-purchase";
+import { canUpdateFromState, scoreCoPurchaseAnchors, updateCoPurchaseAnchors, type CoPurchaseState } from "~/lib/recommend/co-purchase";
 import { computeRecommendations } from "~/lib/recommend/compute";
 import { OrderIndexBuilder } from "~/lib/recommend/indexed-orders";
 import { customerRecommendations, interleave, mergeLayers, productRecommendations } from "~/lib/recommend/fallback";
@@ -211,9 +211,9 @@ async function updateFromStates(input: {
   const states = new Map<string, CoPurchaseState>();
   for (const id of anchors) {
     const state = parseState(input.live.get(recListKey("fbt_state", id)));
-    if (state && state.newest < order.createdAt) states.set(id, state);
+    if (state && canUpdateFromState(state, settings, order.createdAt, at)) states.set(id, state);
   }
-  if (states.size === 0 || settings.popularityAlpha !== 0) return out;
+  if (states.size === 0) return out;
   const cap = settings.maxAnchorOrders;
   const windows = await loadAnchorWindows({ shop, productIds: [...states.keys()], limit: cap + 1 });
   const times = new Map<string, number>();

@@ -124,6 +124,15 @@ export interface CoPurchaseState {
   w: number[];
 }
 
+/**
+ * Whether an order placed at `orderAt` can update a stored state at `now`: same settings, the order
+ * newer than everything the state counted, and confidence scores (α = 0), the only ones that keep
+ * every other candidate's order when the anchor's weight changes.
+ */
+export function canUpdateFromState(state: CoPurchaseState, settings: RecSettings, orderAt: number, now: number): boolean {
+  return settings.popularityAlpha === 0 && state.key === coPurchaseStateKey(settings) && orderAt > state.newest && orderAt <= now;
+}
+
 /** Candidates kept per anchor state: twice the pool, so a few dropping out do not force a recount. */
 export function coPurchaseStateSize(settings: Pick<RecSettings, "poolSize">): number {
   return 2 * settings.poolSize;
@@ -180,25 +189,21 @@ export class StateCollector {
     this.newestRow = newestRow;
     this.windowOrders = windowOrders;
   }
-
-  toState(key: string, at: number, times: Float64Array, idOf: (i: number) => string): CoPurchaseState {
-    const ids: string[] = [];
-    const n: number[] = [];
-    const w: number[] = [];
-    for (let k = 0; k < this.count; k++) {
-      ids.push(idOf(this.items[k]));
-      n.push(this.n[k]);
-      w.push(this.w[k]);
-    }
-    const newest = this.newestRow >= 0 ? times[this.newestRow] : 0;
-    const oldest = this.oldestRow >= 0 ? times[this.oldestRow] : 0;
-    return { key, at, newest, oldest, orders: this.windowOrders, anchorWeight: this.anchorWeight, floor: this.floor, ids, n, w };
-  }
 }
 
 export interface AnchorBasket {
   productIds: readonly string[];
   createdAt: number;
+}
+
+/** What recounting anchors from their baskets reads, for one anchor or several. */
+interface AnchorCountInput {
+  baskets: readonly AnchorBasket[];
+  itemOrderWeights: ReadonlyMap<string, number>;
+  totalOrderWeight: number;
+  now: number;
+  settings?: Partial<RecSettings>;
+  isEligible?: (productId: string) => boolean;
 }
 
 /**
@@ -207,18 +212,14 @@ export interface AnchorBasket {
  * order weight of every product and the total decayed order weight (all decayed to `now`),
  * returns the same ranking the full compute would.
  */
-export function scoreCoPurchaseAnchor(input: {
-  anchorId: string;
-  baskets: readonly AnchorBasket[];
-  itemOrderWeights: ReadonlyMap<string, number>;
-  totalOrderWeight: number;
-  now: number;
-  settings?: Partial<RecSettings>;
-  isEligible?: (productId: string) => boolean;
-  /** Title used in the reason; a sensitive anchor is never named. */
-  anchorTitle?: string;
-  anchorIsSensitive?: boolean;
-}): RecItem[] {
+export function scoreCoPurchaseAnchor(
+  input: AnchorCountInput & {
+    anchorId: string;
+    /** Title used in the reason; a sensitive anchor is never named. */
+    anchorTitle?: string;
+    anchorIsSensitive?: boolean;
+  },
+): RecItem[] {
   const lists = scoreCoPurchaseAnchors({
     ...input,
     anchors: [{ id: input.anchorId, title: input.anchorTitle, isSensitive: input.anchorIsSensitive }],
@@ -353,16 +354,12 @@ function toRecItem(anchor: { id: string; isSensitive?: boolean }, productId: str
  * the full compute uses, so the lists equal the full compute's. With `states`, each anchor's
  * state is stored there for `updateCoPurchaseAnchors`.
  */
-export function scoreCoPurchaseAnchors(input: {
-  anchors: readonly { id: string; title?: string; isSensitive?: boolean }[];
-  baskets: readonly AnchorBasket[];
-  itemOrderWeights: ReadonlyMap<string, number>;
-  totalOrderWeight: number;
-  now: number;
-  settings?: Partial<RecSettings>;
-  isEligible?: (productId: string) => boolean;
-  states?: Map<string, CoPurchaseState>;
-}): Map<string, RecItem[]> {
+export function scoreCoPurchaseAnchors(
+  input: AnchorCountInput & {
+    anchors: readonly { id: string; title?: string; isSensitive?: boolean }[];
+    states?: Map<string, CoPurchaseState>;
+  },
+): Map<string, RecItem[]> {
   const settings = resolveSettings(input.settings);
   const { ids, local, baskets, inverted, times, orderWeight } = internBaskets(
     input.anchors.map((a) => a.id),
@@ -376,7 +373,7 @@ export function scoreCoPurchaseAnchors(input: {
   const acc = new PairAccumulator(ids.length);
   const top = new TopK(settings.poolSize);
   const collector = input.states ? new StateCollector(coPurchaseStateSize(settings)) : null;
-  const key = coPurchaseStateKey(settings);
+  const table = new CoPurchaseStateTable(ids, coPurchaseStateKey(settings), input.now);
   const out = new Map<string, RecItem[]>();
   for (const anchor of input.anchors) {
     const a = local.get(anchor.id)!;
@@ -386,10 +383,9 @@ export function scoreCoPurchaseAnchors(input: {
     const list: RecItem[] = [];
     for (let k = 0; k < count; k++) list.push(toRecItem(anchor, ids[top.sortedItems[k]], top.sortedScores[k], reason));
     out.set(anchor.id, list);
-    if (collector && input.states) {
-      input.states.set(anchor.id, collector.toState(key, input.now, times, (i) => ids[i]));
-    }
+    if (collector) table.add(a, times, collector);
   }
+  if (input.states) for (const [id, state] of table.entries()) input.states.set(id, state);
   return out;
 }
 
@@ -425,9 +421,7 @@ export function updateCoPurchaseAnchors(input: {
   const settings = resolveSettings(input.settings);
   const key = coPurchaseStateKey(settings);
   const out = new Map<string, { list: RecItem[]; state: CoPurchaseState } | null>();
-  // Only confidence scores (alpha 0) keep every other candidate's order when the anchor's weight changes.
-  const usable = (state: CoPurchaseState | null): state is CoPurchaseState =>
-    state !== null && settings.popularityAlpha === 0 && state.key === key && input.order.createdAt > state.newest && input.order.createdAt <= input.now;
+  const usable = (state: CoPurchaseState | null): state is CoPurchaseState => state !== null && canUpdateFromState(state, settings, input.order.createdAt, input.now);
   // The order's products are codes 0..m-1 (the baskets' codes); state products get the codes after.
   const { ids, local, code } = idCoder(input.order.productIds);
   if (ids.length !== input.order.productIds.length) throw new Error("updateCoPurchaseAnchors: the order's product ids must be distinct");
