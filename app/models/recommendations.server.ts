@@ -162,12 +162,18 @@ export async function getOrderProductIds({ shop, orderId }: { shop: string; orde
   return [...new Set(lines.map((l) => l.productId!))];
 }
 
-/** The newest `limit` non-cancelled orders still containing the product after refunds, with all their lines, newest first. */
-export async function loadAnchorOrders({ shop, productId, limit }: { shop: string; productId: string; limit: number }): Promise<OrderRecord[]> {
-  const window = (await loadAnchorWindows({ shop, productIds: [productId], limit })).get(productId) ?? [];
-  const rank = new Map(window.map((o, i) => [o.id, i]));
-  const orders = await loadOrdersForRecs({ shop, orderIds: window.map((o) => o.id) });
-  return orders.sort((x, y) => rank.get(x.id)! - rank.get(y.id)!);
+/**
+ * Each product's newest `limit` non-cancelled orders still containing it after refunds, with all their
+ * lines, newest first. An order in several products' windows is read once and shared.
+ */
+export async function loadAnchorOrders({ shop, productIds, limit }: { shop: string; productIds: readonly string[]; limit: number }) {
+  const windows = await loadAnchorWindows({ shop, productIds, limit });
+  const ids = new Set<string>();
+  for (const window of windows.values()) for (const o of window) ids.add(o.id);
+  const byId = new Map((await loadOrdersForRecs({ shop, orderIds: [...ids] })).map((o) => [o.id, o]));
+  const out = new Map<string, OrderRecord[]>();
+  for (const [productId, window] of windows) out.set(productId, window.flatMap((o) => (byId.has(o.id) ? [byId.get(o.id)!] : [])));
+  return out;
 }
 
 /**

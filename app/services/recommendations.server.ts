@@ -287,8 +287,7 @@ export async function updateRecommendationsForOrder({ shop, orderId, now = new D
   }
   const recount = anchors.filter((id) => !updated.has(id));
   if (recount.length > 0) {
-    const anchorOrders = new Map<string, OrderRecord[]>();
-    for (const id of recount) anchorOrders.set(id, await loadAnchorOrders({ shop, productId: id, limit: settings.maxAnchorOrders }));
+    const anchorOrders = await loadAnchorOrders({ shop, productIds: recount, limit: settings.maxAnchorOrders });
     const candidateIds = new Set<string>(recount);
     for (const list of anchorOrders.values()) for (const o of list) for (const l of o.lines) candidateIds.add(l.productId);
     // Candidates' popularity only enters the score when popularityAlpha > 0; the anchor's weight always does.

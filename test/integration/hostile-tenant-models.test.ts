@@ -194,7 +194,7 @@ const CALLS: Record<string, Record<string, Spec>> = {
     searchProducts: { phase: "read", args: () => [{ shop: S, query: "" }, { shop: S, query: "Lamp" }] },
     forEachRecOrderPage: { phase: "read", args: (_x, sink) => [{ shop: S, pageSize: 1, onPage: (orders: unknown) => sink.push(orders) }] },
     getOrderForRecs: { phase: "read", args: (x) => [none({ shop: S, orderId: x.order })] },
-    loadAnchorOrders: { phase: "read", args: (x) => [none({ shop: S, productId: x.product, limit: 10 })] },
+    loadAnchorOrders: { phase: "read", args: (x) => [none({ shop: S, productIds: [x.product], limit: 10 })] },
     getOrderProductIds: { phase: "read", args: (x) => [none({ shop: S, orderId: x.order })] },
     loadAnchorWindows: { phase: "read", args: (x) => [none({ shop: S, productIds: [x.product], limit: 10 })] },
     loadOrderProductsAmong: { phase: "read", args: (x) => [none({ shop: S, orderIds: [x.order], productIds: [x.product] })] },
