@@ -92,29 +92,38 @@ describe(`incremental update on a big shop (${testDb().flavour})`, () => {
   });
 });
 
+interface OrderExtras {
+  customerId?: string;
+  /** A product whose line is fully refunded. */
+  refunded?: string;
+  cancelled?: boolean;
+}
+
+/** One order placed `ageMs` before NOW, a line of quantity 1 per product. */
+async function createOrder(shop: string, id: string, productIds: string[], ageMs: number, extra: OrderExtras) {
+  const at = new Date(NOW - ageMs);
+  await testDb().prisma.order.create({
+    data: {
+      shop,
+      id,
+      name: `#${id}`,
+      customerId: extra.customerId ?? null,
+      createdAt: at,
+      updatedAt: at,
+      cancelledAt: extra.cancelled ? at : null,
+      lines: {
+        create: productIds.map((p, k) => ({ id: `${id}-${k}`, productId: p, title: p, quantity: 1, refundedQuantity: p === extra.refunded ? 1 : 0, priceCents: 100 })),
+      },
+    },
+  });
+  return id;
+}
+
 describe(`incremental bought together from stored states (${testDb().flavour})`, () => {
   const shop = "state-recs-shop.myshopify.com";
   const seeded = new Date(NOW - 300 * DAY);
   let seq = 0;
-  async function addOrder(productIds: string[], ageMs: number, extra: { refunded?: string; cancelled?: boolean } = {}) {
-    const id = `s${++seq}`;
-    const at = new Date(NOW - ageMs);
-    await testDb().prisma.order.create({
-      data: {
-        shop,
-        id,
-        name: `#${id}`,
-        customerId: null,
-        createdAt: at,
-        updatedAt: at,
-        cancelledAt: extra.cancelled ? at : null,
-        lines: {
-          create: productIds.map((p, k) => ({ id: `${id}-${k}`, productId: p, title: p, quantity: 1, refundedQuantity: p === extra.refunded ? 1 : 0, priceCents: 100 })),
-        },
-      },
-    });
-    return id;
-  }
+  const addOrder = (productIds: string[], ageMs: number, extra: OrderExtras = {}) => createOrder(shop, `s${++seq}`, productIds, ageMs, extra);
 
   it("updates the order's anchors from their states, to what a full recompute gives, and recounts a state the order is not newer than", async () => {
     const prisma = testDb().prisma;
@@ -183,22 +192,7 @@ describe(`product activity in an order's personal update (${testDb().flavour})`,
   const shop = "activity-recs-shop.myshopify.com";
   const seeded = new Date(NOW - 400 * DAY);
   let seq = 0;
-  async function addOrder(customerId: string | null, productIds: string[], ageMs: number) {
-    const id = `a${++seq}`;
-    const at = new Date(NOW - ageMs);
-    await testDb().prisma.order.create({
-      data: {
-        shop,
-        id,
-        name: `#${id}`,
-        customerId,
-        createdAt: at,
-        updatedAt: at,
-        lines: { create: productIds.map((p, k) => ({ id: `${id}-${k}`, productId: p, title: p, quantity: 1, refundedQuantity: 0, priceCents: 100 })) },
-      },
-    });
-    return id;
-  }
+  const addOrder = (productIds: string[], ageMs: number, extra: OrderExtras = {}) => createOrder(shop, `a${++seq}`, productIds, ageMs, extra);
 
   it("stores the recompute's activity and damps a product nobody buys lately when an order refreshes a customer's list", async () => {
     const prisma = testDb().prisma;
@@ -209,9 +203,9 @@ describe(`product activity in an order's personal update (${testDb().flavour})`,
     // The quiet product was the bigger seller, 200-300 days ago; the lively one sells now. Ann bought
     // both in one order, so buy-again scores them alike and the bestseller prior and the tie favour
     // the quiet one: only activity puts the lively one first.
-    for (let k = 0; k < 8; k++) await addOrder(null, ["a-quiet"], (200 + 10 * k) * DAY);
-    for (let k = 0; k < 5; k++) await addOrder(null, ["z-lively"], (2 + k) * DAY);
-    await addOrder("ann", ["a-quiet", "z-lively"], 200 * DAY);
+    for (let k = 0; k < 8; k++) await addOrder(["a-quiet"], (200 + 10 * k) * DAY);
+    for (let k = 0; k < 5; k++) await addOrder(["z-lively"], (2 + k) * DAY);
+    await addOrder(["a-quiet", "z-lively"], 200 * DAY, { customerId: "ann" });
     const { recomputeRecommendations } = await import("~/services/recommendations.server");
     await recomputeRecommendations({ shop, now: new Date(NOW - DAY) });
     const stored = await getLiveRecLists({ shop, lists: [{ kind: "model", subjectId: "*" }] });
@@ -219,7 +213,7 @@ describe(`product activity in an order's personal update (${testDb().flavour})`,
     expect(activity?.["z-lively"]).toBe(1);
     expect(activity?.["a-quiet"]).toBeUndefined();
 
-    const orderId = await addOrder("ann", ["x-new"], 60_000);
+    const orderId = await addOrder(["x-new"], 60_000, { customerId: "ann" });
     await updateRecommendationsForOrder({ shop, orderId, now: new Date(NOW) });
     const lists = await getLiveRecItems({ shop, lists: [{ kind: "personal", subjectId: "ann" }, { kind: "buy_again", subjectId: "ann" }] });
     const personal = lists.get(recListKey("personal", "ann"))!.map((i) => i.productId);
