@@ -265,6 +265,7 @@ function measureIncremental(data: IndexedOrders, products: readonly ProductInfo[
         repurchaseIntervalDays: result.repurchaseIntervalDays,
         defaultRepurchaseIntervalDays: result.defaultRepurchaseIntervalDays,
         repeatRatios: result.repeatRatios,
+        activity: result.activity,
         now: at,
         settings: result.settings,
         popularity: result.bestsellers,
