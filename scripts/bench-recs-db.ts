@@ -18,6 +18,7 @@ const { createTestDatabase } = await import("../test/support/database");
 const { insertRowsQuery, ORDER_COLUMNS, ORDER_LINE_COLUMNS, PRODUCT_COLUMNS } = await import("~/models/bulk-insert.server");
 const { recomputeRecommendations, updateRecommendationsForOrder } = await import("~/services/recommendations.server");
 const { deriveProducts, loadNormalisedOrders } = await import("./lib/load-normalised");
+const { quantile } = await import("./lib/quantile");
 
 const { values } = parseArgs({ options: { data: { type: "string", default: "/work/shared/data/online_retail.csv.gz" } } });
 const SHOP = "bench-recs-db.myshopify.com";
@@ -84,7 +85,7 @@ try {
     recounted += result.recounted ?? 0;
   }
   samples.sort((a, b) => a - b);
-  const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))].toFixed(0);
+  const q = (p: number) => quantile(samples, p).toFixed(0);
   console.log(
     `  incremental update, ${samples.length} orders end to end: p50 ${q(0.5)} ms, p95 ${q(0.95)} ms, p99 ${q(0.99)} ms, max ${q(1)} ms; ` +
       `anchors from state ${fromState}, recounted ${recounted}`,

@@ -17,6 +17,7 @@ import { scoreCustomer, type HistoryLine } from "~/lib/recommend/personal";
 import { decayWeight } from "~/lib/recommend/settings";
 import type { OrderRecord, ProductInfo } from "~/lib/recommend/types";
 import { deriveProducts, loadNormalisedOrders } from "./lib/load-normalised";
+import { quantile } from "./lib/quantile";
 import { generateShopPages } from "./lib/synthetic-orders";
 
 const SIZES: Record<string, { orders: number; products: number } | "retail"> = {
@@ -276,8 +277,7 @@ function measureIncremental(data: IndexedOrders, products: readonly ProductInfo[
     recounted += recount.length;
   }
   samples.sort((a, b) => a - b);
-  const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))];
-  return { p50: q(0.5), p99: q(0.99), max: samples[samples.length - 1], recountShare: anchorsSeen > 0 ? recounted / anchorsSeen : 0 };
+  return { p50: quantile(samples, 0.5), p99: quantile(samples, 0.99), max: samples[samples.length - 1], recountShare: anchorsSeen > 0 ? recounted / anchorsSeen : 0 };
 }
 
 /** The naive approach: co-occurrence counts by a SQL self-join on order lines. */

@@ -19,6 +19,7 @@ import { Redis } from "ioredis";
 import { createTestDatabase, type TestDatabase } from "../test/support/database";
 import { webhookHeaders } from "../test/standin/webhooks";
 import { startApp } from "./lib/app-process";
+import { quantile } from "./lib/quantile";
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
@@ -74,7 +75,6 @@ function payload(id: number) {
   });
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string) {
